@@ -1,0 +1,1 @@
+"""näringslivsstatistik: regional statistics for the regional näringslivsdialog."""

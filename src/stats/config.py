@@ -1,0 +1,43 @@
+"""Where things live and which region is home: all from the environment, with defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+URLS = {
+    "scb": "https://statistikdatabasen.scb.se/api/v2",
+}
+
+USER_AGENT = "naringslivsstatistik/0.1 (+https://github.com/; regional statistics dashboard)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings; override with STATS_DB, STATS_DATA_DIR, STATS_HOME_REGION."""
+
+    db_path: Path
+    data_dir: Path
+    home_region: str
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.data_dir / "snapshot"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment (called at use, never cached at import)."""
+    data_dir = Path(os.environ.get("STATS_DATA_DIR", ROOT / "data"))
+    db_path = Path(os.environ.get("STATS_DB", data_dir / "stats.duckdb"))
+    return Settings(
+        db_path=db_path,
+        data_dir=data_dir,
+        home_region=os.environ.get("STATS_HOME_REGION", "23"),
+    )
