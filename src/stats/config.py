@@ -17,19 +17,16 @@ USER_AGENT = "naringslivsstatistik/0.1 (+https://github.com/; regional statistic
 
 @dataclass(frozen=True)
 class Settings:
-    """Runtime settings; override with STATS_DB, STATS_DATA_DIR, STATS_HOME_REGION."""
+    """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION."""
 
     db_path: Path
     data_dir: Path
+    snapshot_dir: Path
     home_region: str
 
     @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
-
-    @property
-    def snapshot_dir(self) -> Path:
-        return self.data_dir / "snapshot"
 
 
 def load_settings() -> Settings:
@@ -39,5 +36,6 @@ def load_settings() -> Settings:
     return Settings(
         db_path=db_path,
         data_dir=data_dir,
+        snapshot_dir=Path(os.environ.get("STATS_SNAPSHOT_DIR", ROOT / "data" / "snapshot")),
         home_region=os.environ.get("STATS_HOME_REGION", "23"),
     )

@@ -1,0 +1,123 @@
+"""`stats` command line: refresh, snapshot, load-snapshot, status. Errors are one stderr line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from stats.catalog import load_catalog
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.refresh import Outcome, refresh
+from stats.snapshot import load_snapshot, write_snapshot
+from stats.sources.scb import ScbClient
+from stats.store import open_reader, open_writer
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _summary(outcomes: list[Outcome], title: str) -> Table:
+    table = Table(title=title)
+    for col in ("serie", "rader", "resultat", "tid (s)", "meddelande"):
+        table.add_column(col, justify="right" if col in ("rader", "tid (s)") else "left")
+    for o in outcomes:
+        result = "fel" if not o.ok else ("ny release" if o.new else "oförändrad")
+        table.add_row(
+            o.series_id, f"{o.rows:,}".replace(",", " "), result, f"{o.seconds:.1f}", o.message
+        )
+    return table
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    catalog = load_catalog()
+    ids = args.series or list(catalog.series)
+    for sid in ids:
+        catalog.get(sid)
+    client = ScbClient()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as progress:
+        task = progress.add_task("hämtar", total=len(ids))
+
+        def done(o: Outcome) -> None:
+            progress.update(task, advance=1, description=o.series_id)
+
+        with open_writer(settings.db_path) as store:
+            outcomes = refresh(
+                store, settings.raw_dir, catalog, ids, client, settings.home_region, on_done=done
+            )
+    err.print(_summary(outcomes, "stats refresh"))
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def cmd_load_snapshot(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    catalog = load_catalog()
+    with open_writer(settings.db_path) as store:
+        outcomes = load_snapshot(store, settings.raw_dir, catalog, settings.snapshot_dir)
+    err.print(_summary(outcomes, f"stats load-snapshot → {settings.db_path}"))
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def cmd_snapshot(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    with open_writer(settings.db_path) as store:
+        count = write_snapshot(store, settings.raw_dir, settings.snapshot_dir)
+    err.print(f"{count} svar skrivna till {settings.snapshot_dir}")
+    return 0
+
+
+def cmd_status(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    con = open_reader(settings.db_path)
+    rows = con.execute(
+        "select series_id, release_id, vintage, row_count, fetched_at, source_updated "
+        "from latest_release order by series_id"
+    ).fetchall()
+    table = Table(title=str(settings.db_path))
+    for col in ("serie", "release", "årgång", "rader", "hämtad", "uppdaterad av källan"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(v) if v is not None else "" for v in r))
+    out.print(table)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `stats` command."""
+    parser = argparse.ArgumentParser(prog="stats", description="Näringslivsstatistik")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("refresh", help="hämta serier från källorna till databasen")
+    p.add_argument("--series", nargs="+", metavar="ID", help="bara dessa serier")
+    p.set_defaults(func=cmd_refresh)
+    sub.add_parser(
+        "snapshot", help="skriv den inbäddade ögonblicksbilden till data/snapshot"
+    ).set_defaults(func=cmd_snapshot)
+    sub.add_parser("load-snapshot", help="läs in data/snapshot i databasen").set_defaults(
+        func=cmd_load_snapshot
+    )
+    sub.add_parser("status", help="visa senaste release per serie").set_defaults(func=cmd_status)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code: int = args.func(args)
+    except StatsError as exc:
+        err.print(f"fel: {exc}", markup=False, highlight=False)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""The only module that writes DuckDB: versioned releases, observations and the fetch log.
+
+Writers never touch the live file. `open_writer` copies the live database beside itself,
+applies changes there and swaps it in with an atomic rename, so a Streamlit process holding a
+read-only connection on the old file keeps working and reopens when the file changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from stats.errors import StoreError
+
+SCHEMA = """
+create sequence if not exists release_seq start 1;
+create table if not exists release (
+    release_id integer primary key,
+    series_id varchar not null,
+    fetched_at timestamptz not null,
+    content_sha256 varchar not null,
+    vintage varchar,
+    source_updated varchar,
+    row_count integer not null,
+    meta json not null
+);
+create table if not exists response (
+    release_id integer not null,
+    seq integer not null,
+    part integer not null,
+    source varchar not null,
+    table_id varchar not null,
+    method varchar not null,
+    url varchar not null,
+    request_body varchar not null,
+    fetched_at timestamptz not null,
+    source_updated varchar,
+    sha256 varchar not null,
+    raw_path varchar not null
+);
+create table if not exists observation (
+    release_id integer not null,
+    region_code varchar not null,
+    period varchar not null,
+    dims varchar not null,
+    value double,
+    status varchar,
+    preliminary boolean not null
+);
+create table if not exists label (
+    release_id integer not null,
+    dimension varchar not null,
+    code varchar not null,
+    label varchar not null
+);
+create table if not exists fetch_log (
+    series_id varchar not null,
+    started_at timestamptz not null,
+    finished_at timestamptz not null,
+    ok boolean not null,
+    outcome varchar not null,
+    release_id integer,
+    row_count integer,
+    message varchar
+);
+create or replace view latest_release as
+    select * from release
+    qualify row_number() over (partition by series_id order by release_id desc) = 1;
+create or replace view vintage_release as
+    select * from release
+    qualify row_number() over (partition by series_id, vintage order by release_id desc) = 1;
+create or replace view latest as
+    select r.series_id, o.*
+    from observation o join latest_release r using (release_id);
+"""
+
+OBSERVATION_COLUMNS = ["region_code", "period", "dims", "value", "status", "preliminary"]
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """Provenance of one raw response that went into a release."""
+
+    part: int
+    source: str
+    table_id: str
+    method: str
+    url: str
+    request_body: str
+    fetched_at: datetime
+    source_updated: str | None
+    sha256: str
+    raw_path: str
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What `add_release` did: a new release, or nothing because the content was unchanged."""
+
+    series_id: str
+    release_id: int
+    rows: int
+    new: bool
+
+
+def content_hash(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
+    """Hash of the observations and their metadata, independent of row order and fetch time."""
+    ordered = frame[OBSERVATION_COLUMNS].sort_values(["region_code", "period", "dims"])
+    digest = hashlib.sha256(ordered.to_csv(index=False).encode("utf-8"))
+    digest.update(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class Store:
+    """A read-write connection inside `open_writer`; every method is one transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        con.execute(SCHEMA)
+
+    def add_release(
+        self,
+        series_id: str,
+        frame: pd.DataFrame,
+        meta: dict[str, Any],
+        responses: list[ResponseRecord],
+        labels: pd.DataFrame,
+        vintage: str | None = None,
+        *,
+        skip_if_known: bool = False,
+    ) -> ReleaseResult:
+        """Store observations as a new release unless identical content is already the latest.
+
+        With `skip_if_known` (snapshot loading) any earlier release with the same content counts,
+        so an old snapshot never lands on top of newer refreshed data.
+        """
+        missing = [c for c in OBSERVATION_COLUMNS if c not in frame.columns]
+        if missing:
+            raise StoreError(f"series {series_id!r}: observation frame lacks columns {missing}")
+        if frame.duplicated(["region_code", "period", "dims"]).any():
+            raise StoreError(f"series {series_id!r}: duplicate (region, period, dims) keys")
+        digest = content_hash(frame, meta)
+        current = self.con.execute(
+            "select release_id, content_sha256 from release where series_id = ? "
+            "and vintage is not distinct from ? "
+            "order by (content_sha256 = ? and ?) desc, release_id desc limit 1",
+            [series_id, vintage, digest, skip_if_known],
+        ).fetchone()
+        if current is not None and current[1] == digest:
+            return ReleaseResult(series_id, int(current[0]), len(frame), new=False)
+        updated = max((r.source_updated or "" for r in responses), default="") or None
+        fetched = max(r.fetched_at for r in responses) if responses else datetime.now(UTC)
+        observations = frame[OBSERVATION_COLUMNS]
+        label_rows = labels[["dimension", "code", "label"]]
+        self.con.execute("begin transaction")
+        try:
+            row = self.con.execute("select nextval('release_seq')").fetchone()
+            assert row is not None
+            release_id = int(row[0])
+            self.con.execute(
+                "insert into release values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    release_id,
+                    series_id,
+                    fetched,
+                    digest,
+                    vintage,
+                    updated,
+                    len(frame),
+                    json.dumps(meta, ensure_ascii=False),
+                ],
+            )
+            for seq, r in enumerate(responses):
+                self.con.execute(
+                    "insert into response values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        release_id,
+                        seq,
+                        r.part,
+                        r.source,
+                        r.table_id,
+                        r.method,
+                        r.url,
+                        r.request_body,
+                        r.fetched_at,
+                        r.source_updated,
+                        r.sha256,
+                        r.raw_path,
+                    ],
+                )
+            self.con.register("new_observations", observations)
+            self.con.execute(
+                "insert into observation select ?, region_code, period, dims, value, status, "
+                "preliminary from new_observations",
+                [release_id],
+            )
+            self.con.register("new_labels", label_rows)
+            self.con.execute(
+                "insert into label select ?, dimension, code, label from new_labels",
+                [release_id],
+            )
+            self.con.execute("commit")
+        except Exception:
+            self.con.execute("rollback")
+            raise
+        finally:
+            self.con.unregister("new_observations")
+            self.con.unregister("new_labels")
+        return ReleaseResult(series_id, release_id, len(frame), new=True)
+
+    def log_fetch(
+        self,
+        series_id: str,
+        started_at: datetime,
+        *,
+        ok: bool,
+        outcome: str,
+        release_id: int | None = None,
+        rows: int | None = None,
+        message: str = "",
+    ) -> None:
+        """Record one attempt, successful or not."""
+        self.con.execute(
+            "insert into fetch_log values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [series_id, started_at, datetime.now(UTC), ok, outcome, release_id, rows, message],
+        )
+
+
+def _lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+@contextmanager
+def open_writer(db_path: Path) -> Iterator[Store]:
+    """Write to a copy of the database and swap it in atomically when the block succeeds.
+
+    Only one writer at a time (an exclusive lock file); readers are never blocked. If the block
+    raises, the copy is discarded and the live database is untouched.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = _lock_path(db_path).open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise StoreError(
+            f"{db_path}: another refresh is writing this database; try again"
+        ) from None
+    work = db_path.with_name(f"{db_path.name}.new-{os.getpid()}")
+    try:
+        work.unlink(missing_ok=True)
+        if db_path.exists():
+            shutil.copyfile(db_path, work)
+        con = duckdb.connect(str(work))
+        try:
+            yield Store(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(work, db_path)
+    finally:
+        work.unlink(missing_ok=True)
+        Path(f"{work}.wal").unlink(missing_ok=True)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def db_signature(db_path: Path) -> tuple[int, int] | None:
+    """Identity of the live file (inode, mtime); changes whenever a writer swaps it in."""
+    try:
+        st = db_path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def open_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live database (never blocks and is never blocked)."""
+    if not db_path.exists():
+        raise StoreError(f"{db_path}: no database yet; run `stats load-snapshot` or `make run`")
+    return duckdb.connect(str(db_path), read_only=True)
