@@ -211,7 +211,7 @@ def _series(path: Path, series_id: str, raw: Any) -> Series:
         regions=reader.strings("regions"),
         dims=dims,
         vintage=reader.optional_text("vintage"),
-        description=reader.text("description", ""),
+        description=reader.optional_text("description") or "",
         region_dim=region_dim,
         time_dim=time_dim,
         parts=parts,

@@ -35,6 +35,14 @@ def _summary(outcomes: list[Outcome], title: str) -> Table:
     return table
 
 
+def _report_failures(outcomes: list[Outcome]) -> int:
+    """One stderr line per failed series (the table may cut long messages); exit code."""
+    failed = [o for o in outcomes if not o.ok]
+    for o in failed:
+        err.print(f"fel: {o.message}", markup=False, highlight=False, soft_wrap=True)
+    return 1 if failed else 0
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     settings = load_settings()
     catalog = load_catalog()
@@ -59,7 +67,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 store, settings.raw_dir, catalog, ids, client, settings.home_region, on_done=done
             )
     err.print(_summary(outcomes, "stats refresh"))
-    return 0 if all(o.ok for o in outcomes) else 1
+    return _report_failures(outcomes)
 
 
 def cmd_load_snapshot(_args: argparse.Namespace) -> int:
@@ -68,7 +76,7 @@ def cmd_load_snapshot(_args: argparse.Namespace) -> int:
     with open_writer(settings.db_path) as store:
         outcomes = load_snapshot(store, settings.raw_dir, catalog, settings.snapshot_dir)
     err.print(_summary(outcomes, f"stats load-snapshot → {settings.db_path}"))
-    return 0 if all(o.ok for o in outcomes) else 1
+    return _report_failures(outcomes)
 
 
 def cmd_snapshot(_args: argparse.Namespace) -> int:

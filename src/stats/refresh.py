@@ -31,6 +31,7 @@ class FetchedPart:
     source: str
     table_id: str
     responses: tuple[RawResponse, ...]
+    expected_regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def fetch_series(client: ScbClient, series: Series, home: str) -> list[FetchedPa
         table_id = part.table or discover_table(client, series, part)
         selection = build_selection(series, part, home)
         responses = client.fetch_data(table_id, selection, series=series.id)
-        fetched.append(FetchedPart(part, index, part.source, table_id, tuple(responses)))
+        regions = selection[series.region_dim].values
+        fetched.append(FetchedPart(part, index, part.source, table_id, tuple(responses), regions))
     return fetched
 
 
@@ -106,6 +108,13 @@ def ingest_series(
         for raw in item.responses
     ]
     normalized = normalize_series(series, decoded)
+    expected = {code for item in fetched for code in item.expected_regions}
+    missing = sorted(expected - set(normalized.frame["region_code"]))
+    if missing:
+        raise SchemaChanged(
+            f"the response lacks requested region codes {', '.join(missing)}",
+            series=series.id,
+        )
     pairs = [(item, raw) for item in fetched for raw in item.responses]
     records = [
         ResponseRecord(

@@ -1,0 +1,1 @@
+"""Clients for the statistics APIs the catalog draws on."""

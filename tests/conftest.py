@@ -1,0 +1,35 @@
+"""Shared fixtures: keep the developer's data out of tests; build databases from the snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stats.catalog import load_catalog
+from stats.config import ROOT
+from stats.snapshot import load_snapshot
+from stats.store import open_writer
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own database and raw archive; the snapshot is the repo's."""
+    monkeypatch.setenv("STATS_DB", str(tmp_path / "stats.duckdb"))
+    monkeypatch.setenv("STATS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STATS_SNAPSHOT_DIR", str(ROOT / "data" / "snapshot"))
+    monkeypatch.delenv("STATS_HOME_REGION", raising=False)
+    yield tmp_path
+
+
+@pytest.fixture
+def snapshot_db(tmp_path: Path) -> Path:
+    """A database loaded from the embedded snapshot (real SCB TAB6471 data)."""
+    db = tmp_path / "stats.duckdb"
+    with open_writer(db) as store:
+        outcomes = load_snapshot(
+            store, tmp_path / "data" / "raw", load_catalog(), ROOT / "data" / "snapshot"
+        )
+    assert all(o.ok for o in outcomes), outcomes
+    return db
