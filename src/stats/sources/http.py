@@ -1,0 +1,203 @@
+"""Shared HTTP for every source: User-Agent, timeouts, sliding-window pacing, bounded retries.
+
+429 waits `Retry-After`; 5xx, timeouts and connection errors back off exponentially; other 4xx
+become ApiProblem with the API's problem+json title and detail. Nothing here parses data.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from stats.config import USER_AGENT
+from stats.errors import ApiProblem, RateLimited, SchemaChanged, SourceError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """One undecoded data response plus what was asked for, for the snapshot and its manifest."""
+
+    url: str
+    method: str
+    request_body: str
+    content: bytes
+    status: int
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `max_calls` calls in any `window` seconds."""
+
+    max_calls: int
+    window: float
+
+
+class HttpClient:
+    """One API's base URL with pacing and retries; sources wrap it with their endpoints."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        default_params: Mapping[str, str] | None = None,
+        rate: RateLimit | None = None,
+        session: requests.Session | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.default_params = dict(default_params or {})
+        self.rate = rate
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._sleep = sleep
+        self._clock = clock
+        self._calls: deque[float] = deque()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        body: str = "",
+        *,
+        series: str = "",
+        table: str = "",
+        not_found: str = "",
+    ) -> requests.Response:
+        """Send one call, paced and retried; return a 2xx response or raise a SourceError."""
+        url = path if path.startswith("http") else self.base_url + path
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if body:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        where = f"table {table}: " if table else ""
+        ctx: dict[str, Any] = {"series": series, "table": table}
+        for attempt in range(self.max_retries + 1):
+            retries_left = attempt < self.max_retries
+            self._pace()
+            try:
+                resp = self.session.request(
+                    method,
+                    url,
+                    params={**self.default_params, **(params or {})},
+                    data=body.encode("utf-8") if body else None,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                kind = "timed out" if isinstance(exc, requests.Timeout) else "failed to connect"
+                if retries_left:
+                    log.warning("%s%s %s %s, retrying", where, method, url, kind)
+                    self._sleep(2**attempt)
+                    continue
+                raise SourceError(
+                    f"{where}{method} {url} {kind} after {attempt + 1} attempts"
+                    f" ({self.timeout:g} s timeout each): {exc}",
+                    url=url,
+                    **ctx,
+                ) from exc
+            status = resp.status_code
+            log.debug("%s %s -> HTTP %d", method, resp.url, status)
+            if status < 400:
+                return resp
+            retryable = status == 429 or status >= 500
+            if retryable and retries_left:
+                window = self.rate.window if self.rate else 10.0
+                delay = retry_after(resp, window) if status == 429 else 2.0**attempt
+                log.warning("%sHTTP %d from %s, retrying in %g s", where, status, resp.url, delay)
+                self._sleep(delay)
+                continue
+            ctx.update(url=resp.url, status=status)
+            problem = f"{method} {resp.url} → HTTP {status}: {problem_text(resp)}"
+            if retryable:
+                problem += f" (still after {attempt + 1} attempts)"
+            if status == 404 and (not_found or table):
+                problem = f"{not_found or f'unknown table id {table!r}'}: {problem}"
+            error = RateLimited if status == 429 else ApiProblem
+            raise error(where + problem, **ctx)
+        raise AssertionError("unreachable: the retry loop always returns or raises")
+
+    def fetch_raw(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        body: str = "",
+        *,
+        series: str = "",
+        table: str = "",
+    ) -> RawResponse:
+        """`request`, kept whole as a RawResponse for the archive and the snapshot."""
+        resp = self.request(method, path, params, body, series=series, table=table)
+        return RawResponse(
+            resp.url, method, body, resp.content, resp.status_code, datetime.now(UTC)
+        )
+
+    def _pace(self) -> None:
+        """Sliding-window limiter: wait until one more call fits in the window."""
+        now = self._clock()
+        if self.rate is not None:
+            for waited in (False, True):
+                while self._calls and now - self._calls[0] >= self.rate.window:
+                    self._calls.popleft()
+                if waited or len(self._calls) < self.rate.max_calls:
+                    break
+                self._sleep(self.rate.window - (now - self._calls[0]))
+                now = self._clock()
+        self._calls.append(now)
+
+
+def json_body(resp: requests.Response) -> dict[str, Any]:
+    try:
+        # bytes, not resp.text: json detects UTF-8 itself, whatever charset the header claims
+        body = json.loads(resp.content)
+    except ValueError as exc:
+        raise SchemaChanged(f"{resp.url} did not return JSON: {exc}", url=resp.url) from exc
+    if not isinstance(body, dict):
+        raise SchemaChanged(f"{resp.url} returned {type(body).__name__}, expected an object")
+    return body
+
+
+def retry_after(resp: requests.Response, fallback: float) -> float:
+    """Seconds to wait from a Retry-After header (seconds or HTTP-date), else the fallback."""
+    value = resp.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return fallback
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def problem_text(resp: requests.Response) -> str:
+    """One line from an RFC 7807 body (title — detail), or the start of any other body."""
+    try:
+        body = json.loads(resp.content)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and ("title" in body or "detail" in body):
+        parts = [str(body[k]) for k in ("title", "detail") if body.get(k)]
+        text = " — ".join(parts)
+        if body.get("type"):
+            text += f" (type {body['type']})"
+    else:
+        text = resp.text[:200] or resp.reason or "no body"
+    return " ".join(text.split())
