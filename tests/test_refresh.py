@@ -20,6 +20,7 @@ import responses
 from stats.catalog import Catalog, load_catalog
 from stats.refresh import Outcome, refresh
 from stats.sources.scb import ScbClient
+from stats.sources.scb_source import ScbSource
 from stats.store import open_writer
 from tests.fixture_files import FIXTURES, load_fixture
 
@@ -54,7 +55,7 @@ def run_refresh(db: Path, raw: Path, series: str = "folkmangd_manad") -> tuple[O
     sleep = FakeSleep()
     client = ScbClient(sleep=sleep, max_retries=3)
     with open_writer(db) as store:
-        [outcome] = refresh(store, raw, catalog(), [series], client, home="23")
+        [outcome] = refresh(store, raw, catalog(), [series], {"scb": ScbSource(client)}, home="23")
     return outcome, sleep
 
 
@@ -302,7 +303,7 @@ def test_a_failing_series_does_not_stop_the_others(tmp_path: Path) -> None:
                 tmp_path / "raw",
                 catalog(),
                 ["folkmangd_nyckel", "folkmangd_manad"],
-                client,
+                {"scb": ScbSource(client)},
                 home="23",
             )
     assert [(o.series_id, o.ok) for o in outcomes] == [
@@ -316,7 +317,9 @@ def test_cli_reports_failure_in_one_line_and_exit_code(
 ) -> None:
     from stats import cli
 
-    monkeypatch.setattr(cli, "ScbClient", lambda: ScbClient(sleep=FakeSleep()))
+    monkeypatch.setattr(
+        cli, "default_sources", lambda: {"scb": ScbSource(ScbClient(sleep=FakeSleep()))}
+    )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register_ok(rsps)
         code = cli.main(["refresh", "--series", "folkmangd_manad"])

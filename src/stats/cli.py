@@ -16,7 +16,7 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.refresh import Outcome, refresh
 from stats.snapshot import load_snapshot, write_snapshot
-from stats.sources.scb import ScbClient
+from stats.sources.registry import default_sources
 from stats.store import open_reader, open_writer
 
 err = Console(stderr=True)
@@ -49,7 +49,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     ids = args.series or list(catalog.series)
     for sid in ids:
         catalog.get(sid)
-    client = ScbClient()
+    sources = default_sources()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -64,7 +64,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
         with open_writer(settings.db_path) as store:
             outcomes = refresh(
-                store, settings.raw_dir, catalog, ids, client, settings.home_region, on_done=done
+                store, settings.raw_dir, catalog, ids, sources, settings.home_region, on_done=done
             )
     err.print(_summary(outcomes, "stats refresh"))
     return _report_failures(outcomes)

@@ -1,4 +1,4 @@
-"""Turn decoded JSON-stat datasets of one series into the store's long observation rows."""
+"""Stitch the decoded responses of one series into the store's long observation rows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pandas as pd
 
 from stats.catalog import Part, Series
 from stats.errors import SchemaChanged
-from stats.jsonstat import Dataset
+from stats.sources.base import Decoded
+
+OBSERVATION = ["region_code", "period", "dims", "value", "status", "preliminary"]
 
 
 @dataclass(frozen=True)
@@ -29,116 +31,89 @@ def _keep_period(period: str, part: Part) -> bool:
     return not (part.period_to and period[: len(part.period_to)] > part.period_to)
 
 
-def _part_frame(series: Series, part: Part, table_id: str, dataset: Dataset) -> pd.DataFrame:
-    ids = [d.id for d in dataset.dimensions]
-    where = f"table {table_id}"
-    for var in (series.region_dim, series.time_dim, *series.dims):
-        if var not in ids:
-            raise SchemaChanged(
-                f"{where} has no dimension {var!r} (dimensions: {', '.join(ids)})",
-                series=series.id,
-                table=table_id,
-            )
-    kept = {series.region_dim, series.time_dim, *series.dims}
-    for dim in dataset.dimensions:
-        if dim.id not in kept and len(dim.codes) > 1:
-            raise SchemaChanged(
-                f"{where} returns {len(dim.codes)} values of {dim.id!r}, which the catalog does "
-                "not keep in `dims`; select one value or add it to `dims`",
-                series=series.id,
-                table=table_id,
-            )
-    frame = dataset.to_frame()
-    for var, mapping in part.recode.items():
-        if var in frame.columns:
-            frame[var] = frame[var].astype(str).replace(mapping)
-    frame = frame.rename(columns={series.region_dim: "region_code", series.time_dim: "period"})
+def _part_frame(series: Series, part: Part, decoded: Decoded) -> pd.DataFrame:
+    frame = decoded.frame.copy()
+    for var in series.dims:
+        frame[var] = frame[var].astype(str)
+        if var in part.recode:
+            frame[var] = frame[var].replace(part.recode[var])
     frame["region_code"] = frame["region_code"].astype(str)
     frame["period"] = frame["period"].astype(str)
-    keep = frame["period"].map(lambda p: _keep_period(p, part))
-    return frame[keep.astype(bool)]
+    keep = frame["period"].map(lambda p: _keep_period(p, part)).astype(bool)
+    return frame[keep]
 
 
 def _dims_json(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.Series:
     if not dims:
         return pd.Series("{}", index=frame.index, dtype=object)
-    combos = frame[list(dims)].astype(str).drop_duplicates()
+    combos = frame[list(dims)].drop_duplicates()
     mapping = {
-        tuple(row): json.dumps(
-            dict(zip(dims, row, strict=True)), ensure_ascii=False, sort_keys=True
-        )
+        row: json.dumps(dict(zip(dims, row, strict=True)), ensure_ascii=False, sort_keys=True)
         for row in combos.itertuples(index=False, name=None)
     }
-    keys = pd.MultiIndex.from_frame(frame[list(dims)].astype(str))
+    keys = pd.MultiIndex.from_frame(frame[list(dims)])
     return pd.Series(keys.map(mapping), index=frame.index, dtype=object)
 
 
-def _meta(series: Series, tables: list[tuple[str, Dataset]]) -> dict[str, Any]:
+def _meta(series: Series, decoded: list[tuple[Part, str, Decoded]]) -> dict[str, Any]:
     notes: list[str] = []
     mandatory: list[bool] = []
-    units: dict[str, dict[str, Any]] = {}
-    measuring: dict[str, str] = {}
-    for _table, ds in tables:
-        for note, must in zip(ds.notes, ds.note_mandatory, strict=False):
+    merged: dict[str, Any] = {}
+    for _part, _table, d in decoded:
+        for i, note in enumerate(d.meta.get("notes", [])):
             if note not in notes:
                 notes.append(note)
-                mandatory.append(must)
-        units.update({k: {"base": u.base, "decimals": u.decimals} for k, u in ds.units.items()})
-        measuring.update(ds.measuring_type)
-    first = tables[-1][1]
-    return {
-        "title": series.title,
-        "tables": sorted({t for t, _ in tables}),
-        "table_labels": {t: ds.label for t, ds in tables},
-        "source": first.source,
-        "notes": notes,
-        "note_mandatory": mandatory,
-        "units": units,
-        "measuring_type": measuring,
-        "contact": [dict(c) for c in first.contact],
-        "official_statistics": first.px.get("official-statistics"),
-        "next_update": first.px.get("nextUpdate"),
-        "update_frequency": first.px.get("updateFrequency"),
-    }
+                flags = d.meta.get("note_mandatory", [])
+                mandatory.append(bool(flags[i]) if i < len(flags) else False)
+        for key in ("units", "measuring_type"):
+            merged.setdefault(key, {}).update(d.meta.get(key, {}))
+    last = decoded[-1][2].meta
+    meta = {k: v for k, v in last.items() if k not in ("label", "notes", "note_mandatory")}
+    meta.update(merged)
+    meta.update(
+        title=series.title,
+        tables=sorted({t for _p, t, _d in decoded}),
+        table_labels={t: d.meta.get("label", t) for _p, t, d in decoded},
+        notes=notes,
+        note_mandatory=mandatory,
+    )
+    return meta
 
 
-def _labels(tables: list[tuple[str, Dataset]], series: Series, part_of: list[Part]) -> pd.DataFrame:
+def _labels(series: Series, decoded: list[tuple[Part, str, Decoded]]) -> pd.DataFrame:
     rows: dict[tuple[str, str], str] = {}
-    for (_t, ds), part in zip(tables, part_of, strict=True):
-        for dim in ds.dimensions:
-            name = {series.region_dim: "region", series.time_dim: "period"}.get(dim.id, dim.id)
-            mapping = part.recode.get(dim.id, {})
-            for code, label in zip(dim.codes, dim.labels, strict=True):
-                rows.setdefault((name, mapping.get(code, code)), label)
+    for part, _table, d in decoded:
+        for (dim, code), label in d.labels.items():
+            mapped = part.recode.get(dim, {}).get(code, code)
+            rows.setdefault((dim, mapped), label)
     return pd.DataFrame(
         [(d, c, lab) for (d, c), lab in rows.items()], columns=["dimension", "code", "label"]
     )
 
 
-def normalize_series(series: Series, fetched: list[tuple[Part, str, Dataset]]) -> Normalized:
+def normalize_series(series: Series, decoded: list[tuple[Part, str, Decoded]]) -> Normalized:
     """Stitch the decoded responses of all parts into one observation frame."""
-    frames = [_part_frame(series, part, table, ds) for part, table, ds in fetched]
+    frames = [_part_frame(series, part, d) for part, _table, d in decoded]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frame.empty:
         raise SchemaChanged("the responses hold no observations", series=series.id)
     frame["dims"] = _dims_json(frame, series.dims)
-    frame["preliminary"] = False
     frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), None)
+    frame["preliminary"] = frame["preliminary"].astype(bool)
     dupes = frame.duplicated(["region_code", "period", "dims"])
     if dupes.any():
         first = frame[dupes].iloc[0]
         raise SchemaChanged(
             f"parts overlap: region {first['region_code']}, period {first['period']} "
-            "comes from more than one table; check `periods` in the catalog",
+            "comes from more than one response; check `periods` in the catalog",
             series=series.id,
         )
-    tables = [(table, ds) for _p, table, ds in fetched]
     vintage = series.vintage
     if vintage == "first_period":
         vintage = str(frame["period"].min())[:4]
     return Normalized(
-        frame=frame[["region_code", "period", "dims", "value", "status", "preliminary"]],
-        labels=_labels(tables, series, [p for p, _t, _d in fetched]),
-        meta=_meta(series, tables),
+        frame=frame[OBSERVATION],
+        labels=_labels(series, decoded),
+        meta=_meta(series, decoded),
         vintage=vintage,
     )

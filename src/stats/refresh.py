@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from stats.archive import raw_relpath, save_raw, sha256_of
-from stats.catalog import Catalog, Part, Series
-from stats.errors import DecodeError, SchemaChanged, SourceError, StatsError
-from stats.jsonstat import Dataset, parse_jsonstat
+from stats.catalog import Catalog, Series
+from stats.errors import CatalogError, SchemaChanged, StatsError
 from stats.normalize import normalize_series
-from stats.regions import load_regions
-from stats.sources.scb import RawResponse, ScbClient, Selection
+from stats.sources.base import FetchedPart, Source
 from stats.store import ReleaseResult, ResponseRecord, Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FetchedPart:
-    """Raw responses for one catalog part, from the API or from the snapshot."""
-
-    part: Part
-    part_index: int
-    source: str
-    table_id: str
-    responses: tuple[RawResponse, ...]
-    expected_regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,65 +32,39 @@ class Outcome:
     release_id: int | None = None
 
 
-def build_selection(series: Series, part: Part, home: str) -> dict[str, Selection]:
-    """The catalog query plus the series' regions, as client selections."""
-    regions = load_regions().resolve(list(series.regions), home)
-    selection = {series.region_dim: Selection(values=regions)}
-    for var, q in part.query.items():
-        selection[var] = Selection(q.values, q.codelist, q.output_values)
-    return selection
-
-
-def discover_table(client: ScbClient, series: Series, part: Part) -> str:
-    """Find the one table whose title matches `discover.title` among the search hits."""
-    assert part.discover is not None
-    hits = client.search_tables(part.discover.query, include_discontinued=True)
-    pattern = re.compile(part.discover.title)
-    found = [t for t in hits if pattern.search(str(t.get("label", "")))]
-    if len(found) != 1:
-        titles = "; ".join(f"{t.get('id')}: {t.get('label')}" for t in found[:5]) or "none"
-        raise SchemaChanged(
-            f"discover {part.discover.query!r} / {part.discover.title!r} matched {len(found)} "
-            f"tables, expected exactly one ({titles})",
-            series=series.id,
-        )
-    return str(found[0]["id"])
-
-
-def fetch_series(client: ScbClient, series: Series, home: str) -> list[FetchedPart]:
-    """Call the API for every part of a series."""
-    fetched = []
-    for index, part in enumerate(series.parts):
-        table_id = part.table or discover_table(client, series, part)
-        selection = build_selection(series, part, home)
-        responses = client.fetch_data(table_id, selection, series=series.id)
-        regions = selection[series.region_dim].values
-        fetched.append(FetchedPart(part, index, part.source, table_id, tuple(responses), regions))
-    return fetched
-
-
-def _decode(series: Series, item: FetchedPart, raw: RawResponse) -> Dataset:
+def _source(sources: Mapping[str, Source], name: str) -> Source:
     try:
-        return parse_jsonstat(raw.content)
-    except DecodeError as exc:
-        raise SourceError(
-            f"table {item.table_id}: {exc}", series=series.id, table=item.table_id, url=raw.url
-        ) from None
+        return sources[name]
+    except KeyError:
+        raise CatalogError(f"no adapter for source {name!r}") from None
+
+
+def fetch_series(sources: Mapping[str, Source], series: Series, home: str) -> list[FetchedPart]:
+    """Call the source of every part of a series."""
+    return [
+        _source(sources, part.source).fetch(series, part, index, home)
+        for index, part in enumerate(series.parts)
+    ]
 
 
 def ingest_series(
     store: Store,
     raw_root: Path,
+    sources: Mapping[str, Source],
     series: Series,
     fetched: list[FetchedPart],
     *,
     skip_if_known: bool = False,
 ) -> ReleaseResult:
     """Decode and validate everything first; only then write raw files and the release."""
+    pairs = [(item, raw) for item in fetched for raw in item.responses]
     decoded = [
-        (item.part, item.table_id, _decode(series, item, raw))
-        for item in fetched
-        for raw in item.responses
+        (
+            item.part,
+            item.table_id,
+            _source(sources, item.source).decode(series, item.part, item.table_id, raw),
+        )
+        for item, raw in pairs
     ]
     normalized = normalize_series(series, decoded)
     expected = {code for item in fetched for code in item.expected_regions}
@@ -115,7 +74,6 @@ def ingest_series(
             f"the response lacks requested region codes {', '.join(missing)}",
             series=series.id,
         )
-    pairs = [(item, raw) for item in fetched for raw in item.responses]
     records = [
         ResponseRecord(
             part=item.part_index,
@@ -125,11 +83,11 @@ def ingest_series(
             url=raw.url,
             request_body=raw.request_body,
             fetched_at=raw.fetched_at,
-            source_updated=ds.updated,
+            source_updated=d.updated,
             sha256=sha256_of(raw.content),
             raw_path=raw_relpath(item.source, item.table_id, sha256_of(raw.content)),
         )
-        for (item, raw), (_p, _t, ds) in zip(pairs, decoded, strict=True)
+        for (item, raw), (_p, _t, d) in zip(pairs, decoded, strict=True)
     ]
     result = store.add_release(
         series.id,
@@ -159,6 +117,7 @@ def ingest_series(
 def run_series(
     store: Store,
     raw_root: Path,
+    sources: Mapping[str, Source],
     series: Series,
     get: Callable[[Series], list[FetchedPart]],
     *,
@@ -168,9 +127,11 @@ def run_series(
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     try:
-        result = ingest_series(store, raw_root, series, get(series), skip_if_known=skip_if_known)
+        result = ingest_series(
+            store, raw_root, sources, series, get(series), skip_if_known=skip_if_known
+        )
     except StatsError as exc:
-        message = str(exc).splitlines()[0]
+        message = " ".join(str(exc).split())
         log.warning("%s", message)
         store.log_fetch(series.id, started, ok=False, outcome="failed", message=message)
         return Outcome(series.id, False, 0, False, time.perf_counter() - t0, message)
@@ -193,7 +154,7 @@ def refresh(
     raw_root: Path,
     catalog: Catalog,
     series_ids: Iterable[str],
-    client: ScbClient,
+    sources: Mapping[str, Source],
     home: str,
     on_done: Callable[[Outcome], None] = lambda _o: None,
 ) -> list[Outcome]:
@@ -201,7 +162,11 @@ def refresh(
     outcomes = []
     for sid in series_ids:
         outcome = run_series(
-            store, raw_root, catalog.get(sid), lambda s: fetch_series(client, s, home)
+            store,
+            raw_root,
+            sources,
+            catalog.get(sid),
+            lambda s: fetch_series(sources, s, home),
         )
         outcomes.append(outcome)
         on_done(outcome)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +19,10 @@ import tomli_w
 from stats.archive import read_raw, sha256_of
 from stats.catalog import Catalog, Series
 from stats.errors import StatsError
-from stats.refresh import FetchedPart, Outcome, run_series
-from stats.sources.scb import RawResponse
+from stats.refresh import Outcome, run_series
+from stats.sources.base import FetchedPart, Source
+from stats.sources.http import RawResponse
+from stats.sources.registry import offline_sources
 from stats.store import Store
 
 MANIFEST = "MANIFEST.toml"
@@ -84,8 +87,15 @@ def _content(root: Path, entry: SnapshotEntry) -> bytes:
     return content
 
 
-def load_snapshot(store: Store, raw_root: Path, catalog: Catalog, root: Path) -> list[Outcome]:
+def load_snapshot(
+    store: Store,
+    raw_root: Path,
+    catalog: Catalog,
+    root: Path,
+    sources: Mapping[str, Source] | None = None,
+) -> list[Outcome]:
     """Load every series in the snapshot; a series already holding this content is left as is."""
+    sources = sources if sources is not None else offline_sources()
     entries = read_manifest(root)
     by_series: dict[str, list[SnapshotEntry]] = {}
     for entry in entries:
@@ -111,7 +121,7 @@ def load_snapshot(store: Store, raw_root: Path, catalog: Catalog, root: Path) ->
                 for (i, table), raws in parts.items()
             ]
 
-        outcomes.append(run_series(store, raw_root, series, replay, skip_if_known=True))
+        outcomes.append(run_series(store, raw_root, sources, series, replay, skip_if_known=True))
     return outcomes
 
 

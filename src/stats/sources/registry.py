@@ -1,0 +1,16 @@
+"""The source adapters by catalog name."""
+
+from __future__ import annotations
+
+from stats.sources.base import Source
+from stats.sources.scb_source import ScbSource
+
+
+def default_sources() -> dict[str, Source]:
+    """One adapter per source name used in catalog.toml, with live clients."""
+    return {"scb": ScbSource()}
+
+
+def offline_sources() -> dict[str, Source]:
+    """Adapters for decoding recorded responses; they make no network calls."""
+    return default_sources()
