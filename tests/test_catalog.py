@@ -79,3 +79,19 @@ def test_another_home_lan_is_configuration() -> None:
     assert all(c.startswith("25") for c in codes)
     with pytest.raises(CatalogError, match="home region '99'"):
         load_regions().resolve(["hemlan"], home="99")
+
+
+def test_series_ids_are_unique_across_catalog_files(tmp_path: Path) -> None:
+    good = (Path(__file__).parent / "fixtures" / "catalog" / "lan_only.toml").read_text()
+    (tmp_path / "a.toml").write_text(good)
+    (tmp_path / "b.toml").write_text(good)
+    with pytest.raises(CatalogError, match=r"b.toml: series.folkmangd_manad: already declared"):
+        load_catalog(tmp_path)
+
+
+def test_catalog_directory_loads_every_file(tmp_path: Path) -> None:
+    good = (Path(__file__).parent / "fixtures" / "catalog" / "lan_only.toml").read_text()
+    (tmp_path / "a.toml").write_text(good)
+    catalog = load_catalog(tmp_path)
+    assert set(catalog.series) == {"folkmangd_manad", "folkmangd_nyckel"}
+    assert catalog.paths == (tmp_path / "a.toml",)

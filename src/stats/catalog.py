@@ -1,4 +1,7 @@
-"""Load and validate catalog.toml into frozen dataclasses; errors name the file and key."""
+"""Load and validate the series catalog (catalog.d/*.toml) into frozen dataclasses.
+
+Errors name the file and the key. One file per source; series ids are unique across files.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,23 @@ from typing import Any, Literal
 
 from stats.errors import CatalogError
 
-CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+CATALOG_DIR = Path(__file__).with_name("catalog.d")
 
 Frequency = Literal["month", "quarter", "year"]
 FREQUENCIES: tuple[Frequency, ...] = ("month", "quarter", "year")
-SOURCES = ("scb",)
+# per source: does a part need `table` (or `discover`) and a non-empty `query`?
+SOURCES: dict[str, tuple[bool, bool]] = {
+    "scb": (True, True),
+    "tillvaxtanalys": (True, True),
+    "jobtech_historical": (False, False),
+    "jobtech_search": (False, False),
+    "af_varsel": (True, False),
+    "kolada": (True, False),
+}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 SERIES_KEYS = {"title", "unit", "frequency", "regions", "dims", "vintage", "description"}
 SERIES_KEYS |= {"parts", "region_dim", "time_dim"}
-PART_KEYS = {"source", "table", "discover", "query", "periods", "recode"}
+PART_KEYS = {"source", "table", "discover", "query", "periods", "recode", "options"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ class Part:
     period_from: str | None
     period_to: str | None
     recode: dict[str, dict[str, str]]
+    options: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,7 @@ class Catalog:
     """All declared series, by id, in file order."""
 
     series: dict[str, Series]
-    path: Path
+    paths: tuple[Path, ...]
 
     def get(self, series_id: str) -> Series:
         """The series with this id; CatalogError listing the known ids otherwise."""
@@ -150,13 +162,17 @@ def _part(path: Path, key: str, raw: Any) -> Part:
             re.compile(discover.title)
         except re.error as exc:
             disc.fail(f"not a valid regular expression: {exc}", "title")
+    needs_table, needs_query = SOURCES[source]
     table = reader.optional_text("table")
-    if (table is None) == (discover is None):
+    if table is not None and discover is not None:
+        reader.fail("give only one of `table` or `discover`")
+    if needs_table and table is None and discover is None:
         reader.fail("give exactly one of `table` or `discover`")
-    query_raw = reader.table.get("query")
-    if not isinstance(query_raw, dict) or not query_raw:
+    query_raw = reader.table.get("query", {})
+    if not isinstance(query_raw, dict) or (needs_query and not query_raw):
         reader.fail("must be a non-empty table of variable selections", "query")
     assert isinstance(query_raw, dict)
+    options = _Reader(path, f"{key}.options", reader.table.get("options", {})).table
     query = {var: _variable_query(path, f"{key}.query.{var}", q) for var, q in query_raw.items()}
     periods = _Reader(path, f"{key}.periods", reader.table.get("periods", {}))
     periods.check_keys({"from", "to"})
@@ -175,6 +191,7 @@ def _part(path: Path, key: str, raw: Any) -> Part:
         period_from=periods.optional_text("from"),
         period_to=periods.optional_text("to"),
         recode=recode,
+        options=dict(options),
     )
 
 
@@ -196,6 +213,8 @@ def _series(path: Path, series_id: str, raw: Any) -> Series:
     time_dim = reader.text("time_dim", "Tid")
     dims = reader.strings("dims", allow_empty=True)
     for i, part in enumerate(parts):
+        if not SOURCES[part.source][1]:
+            continue
         for var in (time_dim, *dims):
             if var not in part.query:
                 reader.fail(f"dimension {var!r} is not selected in the query", f"parts[{i}].query")
@@ -218,8 +237,7 @@ def _series(path: Path, series_id: str, raw: Any) -> Series:
     )
 
 
-def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
-    """Parse and validate a catalog file."""
+def _load_file(path: Path) -> dict[str, Series]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -238,4 +256,21 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
             regions.resolve(list(s.regions), home="23")
         except CatalogError as exc:
             raise CatalogError(f"{path.name}: series.{s.id}.regions: {exc}") from None
-    return Catalog(series=series, path=path)
+    return series
+
+
+def load_catalog(path: Path = CATALOG_DIR) -> Catalog:
+    """Parse and validate a catalog file, or every *.toml in a catalog directory."""
+    paths = tuple(sorted(path.glob("*.toml"))) if path.is_dir() else (path,)
+    if not paths:
+        raise CatalogError(f"{path}: no catalog files (*.toml)")
+    series: dict[str, Series] = {}
+    origin: dict[str, Path] = {}
+    for file in paths:
+        for sid, entry in _load_file(file).items():
+            if sid in series:
+                raise CatalogError(
+                    f"{file.name}: series.{sid}: already declared in {origin[sid].name}"
+                )
+            series[sid], origin[sid] = entry, file
+    return Catalog(series=series, paths=paths)

@@ -8,7 +8,7 @@ class StatsError(Exception):
 
 
 class CatalogError(StatsError):
-    """catalog.toml is invalid: the message names the file and the key."""
+    """The catalog is invalid: the message names the file and the key."""
 
 
 class DecodeError(StatsError):

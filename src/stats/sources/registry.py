@@ -7,7 +7,7 @@ from stats.sources.scb_source import ScbSource
 
 
 def default_sources() -> dict[str, Source]:
-    """One adapter per source name used in catalog.toml, with live clients."""
+    """One adapter per source name used in the catalog, with live clients."""
     return {"scb": ScbSource()}
 
 
