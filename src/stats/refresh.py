@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stats.archive import raw_relpath, save_raw, sha256_of
+from stats.archive import raw_relpath, read_raw, save_raw, sha256_of
 from stats.catalog import Catalog, Series
 from stats.errors import CatalogError, SchemaChanged, StatsError
 from stats.normalize import normalize_series
 from stats.sources.base import FetchedPart, Source
+from stats.sources.http import RawResponse
 from stats.store import ReleaseResult, ResponseRecord, Store
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,30 @@ def _source(sources: Mapping[str, Source], name: str) -> Source:
         raise CatalogError(f"no adapter for source {name!r}") from None
 
 
-def fetch_series(sources: Mapping[str, Source], series: Series, home: str) -> list[FetchedPart]:
+def previous_responses(
+    store: Store, raw_root: Path, series_id: str
+) -> dict[int, list[RawResponse]]:
+    """The archived raw responses of the series' latest release, by part (missing files skipped)."""
+    out: dict[int, list[RawResponse]] = {}
+    for part, method, url, body, fetched_at, rel in store.latest_responses(series_id):
+        if (raw_root / rel).exists():
+            content = read_raw(raw_root, rel)
+            out.setdefault(part, []).append(
+                RawResponse(url, method, body, content, 200, fetched_at)
+            )
+    return out
+
+
+def fetch_series(
+    sources: Mapping[str, Source],
+    series: Series,
+    home: str,
+    previous: Mapping[int, list[RawResponse]] | None = None,
+) -> list[FetchedPart]:
     """Call the source of every part of a series."""
+    previous = previous or {}
     return [
-        _source(sources, part.source).fetch(series, part, index, home)
+        _source(sources, part.source).fetch(series, part, index, home, previous.get(index, []))
         for index, part in enumerate(series.parts)
     ]
 
@@ -166,7 +187,7 @@ def refresh(
             raw_root,
             sources,
             catalog.get(sid),
-            lambda s: fetch_series(sources, s, home),
+            lambda s: fetch_series(sources, s, home, previous_responses(store, raw_root, s.id)),
         )
         outcomes.append(outcome)
         on_done(outcome)

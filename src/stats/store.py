@@ -220,6 +220,16 @@ class Store:
             self.con.unregister("new_labels")
         return ReleaseResult(series_id, release_id, len(frame), new=True)
 
+    def latest_responses(self, series_id: str) -> list[tuple[int, str, str, str, datetime, str]]:
+        """(part, method, url, request_body, fetched_at, raw_path) of the latest release."""
+        rows = self.con.execute(
+            "select p.part, p.method, p.url, p.request_body, p.fetched_at, p.raw_path "
+            "from latest_release r join response p using (release_id) "
+            "where r.series_id = ? order by p.seq",
+            [series_id],
+        ).fetchall()
+        return [(int(a), str(b), str(c), str(d), e, str(f)) for a, b, c, d, e, f in rows]
+
     def log_fetch(
         self,
         series_id: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -47,8 +48,20 @@ class Source(Protocol):
 
     name: str
 
-    def fetch(self, series: Series, part: Part, part_index: int, home: str) -> FetchedPart:
-        """Call the API for one part of a series."""
+    def fetch(
+        self,
+        series: Series,
+        part: Part,
+        part_index: int,
+        home: str,
+        previous: Sequence[RawResponse] = (),
+    ) -> FetchedPart:
+        """Call the API for one part of a series.
+
+        `previous` holds this part's raw responses in the series' latest release, so a source
+        that fetches incrementally (e.g. one request per month) can reuse final periods and
+        re-fetch only new and preliminary ones.
+        """
         ...
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from stats.catalog import Part, Series
 from stats.errors import DecodeError, SchemaChanged, SourceError
@@ -45,7 +46,14 @@ class ScbSource:
             )
         return str(found[0]["id"])
 
-    def fetch(self, series: Series, part: Part, part_index: int, home: str) -> FetchedPart:
+    def fetch(
+        self,
+        series: Series,
+        part: Part,
+        part_index: int,
+        home: str,
+        previous: Sequence[RawResponse] = (),
+    ) -> FetchedPart:
         table_id = part.table or self.discover_table(series, part)
         selection = build_selection(series, part, home)
         responses = self.client.fetch_data(table_id, selection, series=series.id)
