@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from stats.sources.base import Source
+from stats.sources.realdata import RealdataSource
 from stats.sources.scb_source import ScbSource
 
 
 def default_sources() -> dict[str, Source]:
     """One adapter per source name used in the catalog, with live clients."""
-    return {"scb": ScbSource()}
+    return {"scb": ScbSource(), "realdata": RealdataSource()}
 
 
 def offline_sources() -> dict[str, Source]:

@@ -1,0 +1,1 @@
+"""Streamlit pages: thin UI over stats.indicators, stats.charts and stats.fmt."""

@@ -1,0 +1,155 @@
+"""Real data files that have no API: published tables typed in from dated pages or copied from
+public repositories (see ../shared/realdata/SOURCES.md). They reach the store only through the
+embedded snapshot, which keeps each file byte-for-byte with its origin; `decode` reads a CSV or
+XLSX file as declared by the catalog part's `options`:
+
+    format        "csv" | "xlsx" (first sheet)
+    region        column holding SCB region codes, or
+    region_name   column holding Swedish region names ("Jämtlands län", "Jämtland", "Riket")
+    period        column with the period; period_format "month" ("2021-01" → "2021M01"),
+                  "year" or "date"
+    value         column with the value
+    columns       series dimension → column (e.g. { measure = "measure" })
+    filter        column → value; other rows are skipped
+    label, publisher, unit, decimals, note   what the chart's source line and notes say
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+import openpyxl
+import pandas as pd
+
+from stats.catalog import Part, Series
+from stats.errors import SchemaChanged, SourceError
+from stats.regions import load_regions
+from stats.sources.base import Decoded, FetchedPart
+from stats.sources.http import RawResponse
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _rows(raw: RawResponse, options: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    if options.get("format", "csv") == "xlsx":
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(raw.content), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise SchemaChanged(f"{where}: not a readable XLSX file ({exc})") from None
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        header = [str(h) for h in values[0]] if values else []
+        return [dict(zip(header, r, strict=False)) for r in values[1:]]
+    try:
+        text = raw.content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaChanged(f"{where}: not UTF-8 text ({exc})") from None
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _period(value: Any, fmt: str, where: str) -> str:
+    text = str(value).strip()
+    if fmt == "month":
+        m = MONTH.match(text)
+        if not m:
+            raise SchemaChanged(f"{where}: period {text!r} is not YYYY-MM")
+        return f"{m[1]}M{m[2]}"
+    return text
+
+
+def _region(row: dict[str, Any], options: dict[str, Any], names: dict[str, str], where: str) -> str:
+    if "region" in options:
+        return str(row[options["region"]]).strip()
+    name = str(row[options["region_name"]]).strip()
+    code = names.get(name) or names.get(f"{name}s län") or names.get(f"{name} län")
+    if code is None:
+        raise SchemaChanged(f"{where}: unknown region name {name!r}")
+    return code
+
+
+def _value(text: Any, where: str) -> tuple[float, str | None]:
+    if text is None or str(text).strip() in ("", ".."):
+        return math.nan, ".."
+    try:
+        return float(str(text).replace(",", ".").replace("\u00a0", "").replace(" ", "")), None
+    except ValueError:
+        raise SchemaChanged(f"{where}: value {text!r} is not a number") from None
+
+
+class RealdataSource:
+    """Decode declared real data files; there is nothing to fetch online."""
+
+    name = "realdata"
+
+    def fetch(
+        self,
+        series: Series,
+        part: Part,
+        part_index: int,
+        home: str,
+        previous: Sequence[RawResponse] = (),
+    ) -> FetchedPart:
+        if previous:
+            table = part.table or part.source
+            return FetchedPart(part, part_index, self.name, table, tuple(previous))
+        raise SourceError(
+            "a real data file with no API: it is loaded from data/snapshot "
+            "(`stats load-snapshot`), where MANIFEST.toml names its origin",
+            series=series.id,
+        )
+
+    def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
+        opts = part.options
+        where = f"{table_id} ({raw.url})"
+        rows = _rows(raw, opts, where)
+        needed = [opts.get("region", opts.get("region_name")), opts["period"], opts["value"]]
+        needed += list(opts.get("columns", {}).values()) + list(opts.get("filter", {}))
+        header = set(rows[0]) if rows else set()
+        missing = [c for c in needed if c not in header]
+        if missing:
+            raise SchemaChanged(f"{where}: expected columns {missing}; found {sorted(header)}")
+        regions = load_regions()
+        names = {name: code for code, name in regions.names.items()}
+        keep = {k: str(v) for k, v in opts.get("filter", {}).items()}
+        out = []
+        for number, row in enumerate(rows, start=2):
+            if any(str(row[k]).strip() != v for k, v in keep.items()):
+                continue
+            at = f"{where} row {number}"
+            value, status = _value(row[opts["value"]], at)
+            record = {
+                "region_code": _region(row, opts, names, at),
+                "period": _period(row[opts["period"]], opts.get("period_format", "year"), at),
+                "value": value,
+                "status": status,
+                "preliminary": False,
+            }
+            for dim, column in opts.get("columns", {}).items():
+                record[dim] = str(row[column]).strip()
+            out.append(record)
+        if not out:
+            raise SchemaChanged(f"{where}: no rows left after the filter {keep}")
+        frame = pd.DataFrame(out)
+        frame = frame[["region_code", "period", *series.dims, "value", "status", "preliminary"]]
+        labels = {("region", c): regions.name(c) for c in frame["region_code"].unique()}
+        meta = {
+            "label": opts.get("label", series.title),
+            "source": opts.get("publisher", ""),
+            "notes": [opts["note"]] if opts.get("note") else [],
+            "note_mandatory": [True] if opts.get("note") else [],
+            "units": {
+                "value": {
+                    "base": opts.get("unit", series.unit),
+                    "decimals": int(opts.get("decimals", 0)),
+                }
+            },
+            "origin_url": raw.url,
+        }
+        return Decoded(frame=frame, labels=labels, meta=meta, updated=opts.get("published"))

@@ -1,0 +1,58 @@
+"""Real-browser smoke test: `streamlit run app.py` on the snapshot, opened in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.page import CHROMIUM_ARGS, free_port, serve, wait_ready
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def chromium_path() -> str:
+    """Debian's chromium from PATH; skip locally without it, fail in CI."""
+    path = shutil.which("chromium")
+    if path is None:
+        reason = "chromium not found on PATH (Debian: apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        print(f"skipping browser test: {reason}")
+        pytest.skip(reason)
+    return path
+
+
+def test_befolkning_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (
+        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+            page.goto(url, wait_until="commit")
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+            )
+            wait_ready(page)
+            assert page.locator("[data-testid='stSkeleton']").count() == 0
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.locator(".js-plotly-plot").count() >= 1
+            assert page.get_by_text("Källa: SCB", exact=False).first.is_visible()
+            ticks = " ".join(page.locator(".js-plotly-plot .ytick text").all_text_contents())
+            assert "132 8" in ticks.replace("\u00a0", " "), ticks
+            assert "," not in ticks, ticks
+            x_ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+            assert "2026-04" in x_ticks, x_ticks
+            page.screenshot(path=str(ARTIFACTS / "befolkning.png"), full_page=True)
+        finally:
+            browser.close()
