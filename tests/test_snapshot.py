@@ -25,7 +25,7 @@ def test_every_snapshot_entry_has_origin_and_matching_hash() -> None:
     for e in entries:
         assert e.origin, f"{e.file}: no origin recorded"
         assert e.series in load_catalog().series
-    files = {str(p.relative_to(SNAPSHOT)) for p in SNAPSHOT.rglob("*.json.gz")}
+    files = {str(p.relative_to(SNAPSHOT)) for p in SNAPSHOT.rglob("*.gz")}
     assert files == {e.file for e in entries}
 
 
@@ -37,10 +37,11 @@ def test_snapshot_holds_the_recorded_scb_response() -> None:
 
 def test_loading_twice_adds_nothing(snapshot_db: Path, tmp_path: Path) -> None:
     with open_writer(snapshot_db) as store:
-        [outcome] = load_snapshot(store, tmp_path / "raw", load_catalog(), SNAPSHOT)
-    assert outcome.ok and not outcome.new
+        outcomes = load_snapshot(store, tmp_path / "raw", load_catalog(), SNAPSHOT)
+    assert all(o.ok and not o.new for o in outcomes)
+    series = {e.series for e in read_manifest(SNAPSHOT)}
     con = duckdb.connect(str(snapshot_db), read_only=True)
-    assert con.execute("select count(*) from release").fetchone() == (1,)
+    assert con.execute("select count(*) from release").fetchone() == (len(series),)
 
 
 def test_jamtland_value_from_the_snapshot(snapshot_db: Path) -> None:
@@ -56,30 +57,36 @@ def test_write_snapshot_round_trips(snapshot_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "snap"
     shutil.copytree(SNAPSHOT, out)
     with open_writer(snapshot_db) as store:
-        assert write_snapshot(store, tmp_path / "data" / "raw", out) == 1
+        count = write_snapshot(store, tmp_path / "data" / "raw", out)
+    assert count == len(read_manifest(SNAPSHOT))
     manifest = tomllib.loads((out / "MANIFEST.toml").read_text())
-    [entry] = manifest["response"]
-    assert entry["series"] == "folkmangd_manad" and entry["table"] == "TAB6471"
+    [entry] = [e for e in manifest["response"] if e["table"] == "TAB6471"]
+    assert entry["series"] == "folkmangd_manad"
     assert entry["origin"].startswith("Real SCB PxWebApi 2 response")
+    assert all(e.get("origin") for e in manifest["response"])
     fresh = tmp_path / "fresh.duckdb"
     with open_writer(fresh) as store:
-        [outcome] = load_snapshot(store, tmp_path / "raw2", load_catalog(), out)
-    assert outcome.ok and outcome.rows == 2772
+        outcomes = load_snapshot(store, tmp_path / "raw2", load_catalog(), out)
+    rows = {o.series_id: o.rows for o in outcomes if o.ok}
+    assert rows["folkmangd_manad"] == 2772 and len(rows) == len(outcomes)
 
 
 def test_tampered_snapshot_file_is_rejected(tmp_path: Path) -> None:
     out = tmp_path / "snap"
     shutil.copytree(SNAPSHOT, out)
-    [entry] = read_manifest(out)
+    [entry] = [e for e in read_manifest(out) if e.table == "TAB6471"]
     import gzip
 
     (out / entry.file).write_bytes(gzip.compress(b'{"version": "2.0"}'))
     with open_writer(tmp_path / "x.duckdb") as store:
-        [outcome] = load_snapshot(store, tmp_path / "raw", load_catalog(), out)
+        outcomes = load_snapshot(store, tmp_path / "raw", load_catalog(), out)
+    [outcome] = [o for o in outcomes if o.series_id == "folkmangd_manad"]
     assert not outcome.ok
     assert "sha256 does not match MANIFEST.toml" in outcome.message
     con = duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True)
-    assert con.execute("select count(*) from release").fetchone() == (0,)
+    assert con.execute(
+        "select count(*) from release where series_id = 'folkmangd_manad'"
+    ).fetchone() == (0,)
 
 
 def test_missing_manifest_is_a_clear_error(tmp_path: Path) -> None:

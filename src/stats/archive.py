@@ -32,9 +32,11 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def raw_relpath(source: str, table_id: str, digest: str) -> str:
+def raw_relpath(source: str, table_id: str, digest: str, content: bytes = b"{") -> str:
     """Where a response with this digest lives, relative to the archive root."""
-    return f"{source}/{table_id}/{digest}.json.gz"
+    head = content.lstrip()[:2]
+    kind = "json" if head[:1] in (b"{", b"[") else "xlsx" if head == b"PK" else "dat"
+    return f"{source}/{table_id}/{digest}.{kind}.gz"
 
 
 def save_raw(
@@ -50,7 +52,7 @@ def save_raw(
 ) -> RawEntry:
     """Write the body (once per digest) and append its provenance to the manifest."""
     digest = sha256_of(content)
-    rel = raw_relpath(source, table_id, digest)
+    rel = raw_relpath(source, table_id, digest, content)
     target = root / rel
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

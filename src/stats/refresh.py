@@ -106,7 +106,7 @@ def ingest_series(
             fetched_at=raw.fetched_at,
             source_updated=d.updated,
             sha256=sha256_of(raw.content),
-            raw_path=raw_relpath(item.source, item.table_id, sha256_of(raw.content)),
+            raw_path=raw_relpath(item.source, item.table_id, sha256_of(raw.content), raw.content),
         )
         for (item, raw), (_p, _t, d) in zip(pairs, decoded, strict=True)
     ]

@@ -161,7 +161,7 @@ def write_snapshot(store: Store, raw_root: Path, root: Path) -> int:
     tmp.write_text(HEADER + tomli_w.dumps({"response": entries}), encoding="utf-8")
     tmp.replace(root / MANIFEST)
     keep = {e["file"] for e in entries}
-    for path in root.rglob("*.json.gz"):
+    for path in root.rglob("*.gz"):
         if str(path.relative_to(root)) not in keep:
             path.unlink()
     shutil.rmtree(root / "tmp", ignore_errors=True)

@@ -11,6 +11,8 @@ XLSX file as declared by the catalog part's `options`:
     value         column with the value
     columns       series dimension → column (e.g. { measure = "measure" })
     filter        column → value; other rows are skipped
+    constants     series dimension → fixed code for every row (e.g. one part per value column)
+    period_value  a fixed period when the file has no period column
     label, publisher, unit, decimals, note   what the chart's source line and notes say
 """
 
@@ -109,7 +111,8 @@ class RealdataSource:
         opts = part.options
         where = f"{table_id} ({raw.url})"
         rows = _rows(raw, opts, where)
-        needed = [opts.get("region", opts.get("region_name")), opts["period"], opts["value"]]
+        needed = [opts.get("region", opts.get("region_name")), opts["value"]]
+        needed += [opts["period"]] if "period" in opts else []
         needed += list(opts.get("columns", {}).values()) + list(opts.get("filter", {}))
         header = set(rows[0]) if rows else set()
         missing = [c for c in needed if c not in header]
@@ -126,13 +129,18 @@ class RealdataSource:
             value, status = _value(row[opts["value"]], at)
             record = {
                 "region_code": _region(row, opts, names, at),
-                "period": _period(row[opts["period"]], opts.get("period_format", "year"), at),
+                "period": _period(
+                    row[opts["period"]] if "period" in opts else opts["period_value"],
+                    opts.get("period_format", "year"),
+                    at,
+                ),
                 "value": value,
                 "status": status,
                 "preliminary": False,
             }
             for dim, column in opts.get("columns", {}).items():
                 record[dim] = str(row[column]).strip()
+            record.update(opts.get("constants", {}))
             out.append(record)
         if not out:
             raise SchemaChanged(f"{where}: no rows left after the filter {keep}")

@@ -1,0 +1,109 @@
+"""Real data files in the snapshot: decoded as declared, checked against the printed figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from stats.catalog import load_catalog
+from stats.errors import SchemaChanged, SourceError
+from stats.sources.http import RawResponse
+from stats.sources.realdata import RealdataSource
+
+
+def value(con: duckdb.DuckDBPyConnection, series: str, region: str, period: str, dims: str = "{}"):  # type: ignore[no-untyped-def]
+    row = con.execute(
+        "select value, status from latest where series_id = ? and region_code = ? "
+        "and period = ? and dims = ?",
+        [series, region, period, dims],
+    ).fetchone()
+    return row
+
+
+def test_unemployment_from_the_real_scb_workbook(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    assert value(con, "arbetsloshet_bas_manad", "23", "2020M01") == (5.0, None)
+    assert value(con, "arbetsloshet_bas_manad", "23", "2020M02") == (5.1, None)
+    assert value(con, "arbetsloshet_bas_manad", "00", "2020M01") == (6.0, None)
+    regions = con.execute(
+        "select count(distinct region_code) from latest where series_id = 'arbetsloshet_bas_manad'"
+    ).fetchone()
+    assert regions == (22,)
+
+
+def test_bankruptcies_lan_sum_to_riket_as_printed(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    jamtland = con.execute(
+        "select list(value order by period) from latest "
+        "where series_id = 'konkurser_lan_regionfakta' and region_code = '23'"
+    ).fetchone()
+    assert jamtland == ([7.0, 7.0, 11.0, 3.0],)
+    sums = con.execute(
+        "select period, sum(value) filter (where region_code <> '00'), "
+        "max(value) filter (where region_code = '00') from latest "
+        "where series_id = 'konkurser_lan_regionfakta' group by period order by period"
+    ).fetchall()
+    assert [(p, a) for p, a, _ in sums] == [
+        ("2021M01", 533.0),
+        ("2021M02", 504.0),
+        ("2021M03", 621.0),
+        ("2021M04", 466.0),
+    ]
+    assert all(a == b for _, a, b in sums)
+
+
+def test_projection_vintages_keep_missing_values_as_symbols(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    dims = '{"measure": "framskriven_folkmangd", "vintage": "2020"}'
+    assert value(con, "befolkningsprognos_statistiknyheter", "00", "2030", dims) == (None, "..")
+    dims = '{"measure": "forandring_procent", "vintage": "2021"}'
+    assert value(con, "befolkningsprognos_statistiknyheter", "01", "2040", dims) == (16.5, None)
+
+
+def test_kommun_population_by_sex(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    assert value(con, "folkmangd_kommun_2020", "23", "2020", '{"Kon": "2"}') == (64591.0, None)
+    assert value(con, "folkmangd_kommun_2020", "2380", "2020", '{"Kon": "TotSa"}') == (
+        63985.0,
+        None,
+    )
+
+
+def _raw(content: bytes) -> RawResponse:
+    from datetime import UTC, datetime
+
+    return RawResponse("https://example.invalid/f.csv", "GET", "", content, 200, datetime.now(UTC))
+
+
+BAD = {
+    "text-in-number": (
+        b"lan,period,antal_foretagskonkurser\nJ\xc3\xa4mtlands l\xc3\xa4n,2021-01,sju\n",
+        "row 2: value 'sju' is not a number",
+    ),
+    "missing-column": (
+        b"lan,period\nRiket,2021-01\n",
+        "expected columns ['antal_foretagskonkurser']",
+    ),
+    "bad-period": (b"lan,period,antal_foretagskonkurser\nRiket,jan 2021,5\n", "is not YYYY-MM"),
+    "unknown-region": (
+        b"lan,period,antal_foretagskonkurser\nAtlantis,2021-01,5\n",
+        "unknown region name 'Atlantis'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_file_is_rejected_with_the_row(case: str) -> None:
+    content, expected = BAD[case]
+    series = load_catalog().get("konkurser_lan_regionfakta")
+    with pytest.raises(SchemaChanged) as info:
+        RealdataSource().decode(series, series.parts[0], "regionfakta", _raw(content))
+    assert expected in str(info.value)
+
+
+def test_there_is_nothing_to_fetch_online() -> None:
+    series = load_catalog().get("konkurser_lan_regionfakta")
+    with pytest.raises(SourceError, match="loaded from data/snapshot"):
+        RealdataSource().fetch(series, series.parts[0], 0, "23")
