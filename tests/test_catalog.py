@@ -13,7 +13,7 @@ from stats.regions import load_regions
 BROKEN = Path(__file__).parent / "fixtures" / "catalog_broken"
 
 EXPECTED = {
-    "bad_frequency": "series.s.frequency: must be one of month, quarter, year",
+    "bad_frequency": "series.s.frequency: must be one of day, month, quarter, year",
     "bad_id": "series.Bad-Id: id must be lowercase ASCII snake_case",
     "bad_regex": "series.s.parts[0].discover.title: not a valid regular expression",
     "no_parts": "series.s.parts: must have at least one [[parts]] entry",

@@ -15,8 +15,8 @@ from stats.errors import CatalogError
 
 CATALOG_DIR = Path(__file__).with_name("catalog.d")
 
-Frequency = Literal["month", "quarter", "year"]
-FREQUENCIES: tuple[Frequency, ...] = ("month", "quarter", "year")
+Frequency = Literal["day", "month", "quarter", "year"]
+FREQUENCIES: tuple[Frequency, ...] = ("day", "month", "quarter", "year")
 # per source: does a part need `table` (or `discover`) and a non-empty `query`?
 SOURCES: dict[str, tuple[bool, bool]] = {
     "scb": (True, True),

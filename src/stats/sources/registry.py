@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from stats.sources.base import Source
+from stats.sources.jobtech import JobtechHistoricalSource
+from stats.sources.jobtech_search import JobtechSearchSource
 from stats.sources.realdata import RealdataSource
 from stats.sources.scb_source import ScbSource
 
 
 def default_sources() -> dict[str, Source]:
     """One adapter per source name used in the catalog, with live clients."""
-    return {"scb": ScbSource(), "realdata": RealdataSource()}
+    return {
+        "scb": ScbSource(),
+        "realdata": RealdataSource(),
+        "jobtech_historical": JobtechHistoricalSource(),
+        "jobtech_search": JobtechSearchSource(),
+    }
 
 
 def offline_sources() -> dict[str, Source]:
