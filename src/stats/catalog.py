@@ -26,6 +26,7 @@ SOURCES: dict[str, tuple[bool, bool]] = {
     "af_varsel": (True, False),
     "kolada": (True, False),
     "realdata": (True, False),
+    "import": (True, False),
 }
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 SERIES_KEYS = {"title", "unit", "frequency", "regions", "dims", "vintage", "description"}

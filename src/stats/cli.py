@@ -6,16 +6,20 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stats.catalog import load_catalog
-from stats.config import load_settings
+from stats.catalog import Series, load_catalog
+from stats.config import Settings, load_settings
 from stats.errors import StatsError
-from stats.refresh import Outcome, refresh
+from stats.refresh import Outcome, refresh, run_series
 from stats.snapshot import load_snapshot, write_snapshot
+from stats.sources.base import FetchedPart
+from stats.sources.http import RawResponse
 from stats.sources.registry import default_sources
 from stats.store import open_reader, open_writer
 
@@ -87,6 +91,27 @@ def cmd_snapshot(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_sni(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    series = load_catalog().get(args.series)
+    outcome = import_file(settings, series, Path(args.file))
+    err.print(_summary([outcome], f"stats import-sni {args.file}"))
+    return _report_failures([outcome])
+
+
+def import_file(settings: Settings, series: Series, path: Path) -> Outcome:
+    """Store an analyst's file as a new release of an import series (all rows or nothing)."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise StatsError(f"{path}: cannot read the file: {exc.strerror}") from None
+    raw = RawResponse(f"file:{path.name}", "IMPORT", "", content, 200, datetime.now(UTC))
+    part = series.parts[0]
+    fetched = [FetchedPart(part, 0, part.source, part.table or "import", (raw,))]
+    with open_writer(settings.db_path) as store:
+        return run_series(store, settings.raw_dir, default_sources(), series, lambda _s: fetched)
+
+
 def cmd_status(_args: argparse.Namespace) -> int:
     settings = load_settings()
     con = open_reader(settings.db_path)
@@ -117,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         func=cmd_load_snapshot
     )
     sub.add_parser("status", help="visa senaste release per serie").set_defaults(func=cmd_status)
+    p = sub.add_parser("import-sni", help="importera sysselsatta per region, SNI-kod och år")
+    p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
+    p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")
+    p.set_defaults(func=cmd_import_sni)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -7,6 +7,7 @@ from stats.sources.jobtech import JobtechHistoricalSource
 from stats.sources.jobtech_search import JobtechSearchSource
 from stats.sources.realdata import RealdataSource
 from stats.sources.scb_source import ScbSource
+from stats.sources.sni_import import ImportSource
 
 
 def default_sources() -> dict[str, Source]:
@@ -16,6 +17,7 @@ def default_sources() -> dict[str, Source]:
         "realdata": RealdataSource(),
         "jobtech_historical": JobtechHistoricalSource(),
         "jobtech_search": JobtechSearchSource(),
+        "import": ImportSource(),
     }
 
 
