@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stats.sources.af_excel import AfExcelSource
 from stats.sources.base import Source
 from stats.sources.jobtech import JobtechHistoricalSource
 from stats.sources.jobtech_search import JobtechSearchSource
@@ -18,6 +19,7 @@ def default_sources() -> dict[str, Source]:
         "jobtech_historical": JobtechHistoricalSource(),
         "jobtech_search": JobtechSearchSource(),
         "import": ImportSource(),
+        "af_varsel": AfExcelSource(),
     }
 
 
