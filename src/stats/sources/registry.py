@@ -6,9 +6,11 @@ from stats.sources.af_excel import AfExcelSource
 from stats.sources.base import Source
 from stats.sources.jobtech import JobtechHistoricalSource
 from stats.sources.jobtech_search import JobtechSearchSource
+from stats.sources.kolada import KoladaSource
 from stats.sources.realdata import RealdataSource
 from stats.sources.scb_source import ScbSource
 from stats.sources.sni_import import ImportSource
+from stats.sources.tillvaxtanalys import TillvaxtanalysSource
 
 
 def default_sources() -> dict[str, Source]:
@@ -20,6 +22,8 @@ def default_sources() -> dict[str, Source]:
         "jobtech_search": JobtechSearchSource(),
         "import": ImportSource(),
         "af_varsel": AfExcelSource(),
+        "tillvaxtanalys": TillvaxtanalysSource(),
+        "kolada": KoladaSource(),
     }
 
 
