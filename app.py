@@ -18,6 +18,18 @@ page = st.navigation(
             url_path="befolkning",
             default=True,
         ),
+        st.Page(
+            PAGES / "serier.py",
+            title="Alla serier",
+            icon=":material/show_chart:",
+            url_path="serier",
+        ),
+        st.Page(
+            PAGES / "kallor.py",
+            title="Datakällor",
+            icon=":material/database:",
+            url_path="kallor",
+        ),
     ]
 )
 page.run()

@@ -56,3 +56,40 @@ def test_befolkning_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
             page.screenshot(path=str(ARTIFACTS / "befolkning.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_serier_and_kallor_pages_render(snapshot_db: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (
+        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+            page.goto(f"{url}/serier?serie=arbetsloshet_bas_manad", wait_until="commit")
+            wait_ready(page)
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
+            ticks = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+            # procent with a decimal comma: "3,0", "4,0", …
+            assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+            x_ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+            assert "2020-01" in x_ticks and len(x_ticks) <= 12, x_ticks
+            legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+            assert legend == ["Jämtlands län", "Riket"], legend
+            page.screenshot(path=str(ARTIFACTS / "serier.png"), full_page=True)
+
+            page.goto(f"{url}/kallor", wait_until="commit")
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+            )
+            page.get_by_role("heading", name="Datakällor").wait_for()
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.get_by_text("Inbäddad ögonblicksbild").first.is_visible()
+            page.screenshot(path=str(ARTIFACTS / "kallor.png"), full_page=True)
+        finally:
+            browser.close()

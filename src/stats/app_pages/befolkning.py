@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from stats.charts import alt_text, ckm_note, line_figure, source_caption
+from stats.app_pages.common import NO_DATA, reading, show_chart, show_table
+from stats.charts import alt_text, ckm_note, line_figure, value_table
 from stats.config import load_settings
-from stats.errors import StatsError, StoreError
-from stats.fmt import format_number, format_percent, format_period, keep_dates_whole
+from stats.errors import StatsError
+from stats.fmt import format_number, format_percent, format_period
 from stats.indicators import run_query, series_meta
 from stats.regions import load_regions
-from stats.store import db_signature, open_reader
+from stats.store import db_signature
 
 SERIES = "folkmangd_manad"
 QUERY = "folkmangd_manad_total"
 UNIT = "personer"
-NO_DATA = "Ingen data ännu — kör `stats refresh`"
 RIKET_DERIVED = "Riket (summa av länen)"
 DERIVED_NOTE = (
     "Riket är här beräknat som summan av de 21 länen. Med SCB:s Cell Key Method (CKM) kan "
@@ -28,32 +26,16 @@ DERIVED_NOTE = (
 )
 
 
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    con.close()
-
-
-@st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
-def connect(db_path: str, signature: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    """Read-only connection per database file version; a refresh swaps the file and the key."""
-    try:
-        return open_reader(Path(db_path))
-    except duckdb.Error as exc:
-        raise StoreError(f"{db_path}: cannot open the database read-only: {exc}") from None
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_population(
     db_path: str, signature: tuple[int, int]
 ) -> tuple[pd.DataFrame, dict[str, Any] | None]:
     """Population totals and release metadata for one database file version."""
-    con = connect(db_path, signature).cursor()
-    try:
+    with reading(db_path, signature) as con:
         meta = series_meta(con, SERIES)
         if meta is None:
             return pd.DataFrame(), None
         return run_query(con, QUERY), meta
-    finally:
-        con.close()
 
 
 def show_metric(label: str, rows: pd.DataFrame) -> None:
@@ -81,27 +63,11 @@ def show_metric(label: str, rows: pd.DataFrame) -> None:
     )
 
 
-def show_chart(name: str, rows: pd.DataFrame, meta: dict[str, Any], note: str | None) -> None:
+def show_population(name: str, rows: pd.DataFrame, meta: dict[str, Any], note: str | None) -> None:
     """One line chart with its source line and notes below it."""
     title = f"Folkmängd, {name}"
     figure = line_figure(rows.assign(series=name), title, UNIT)
-    st.plotly_chart(figure, alt=alt_text(rows, title, UNIT), config={"displaylogo": False})
-    st.caption(keep_dates_whole(source_caption(meta)))
-    for text in (note, ckm_note(meta)):
-        if text:
-            st.caption(text)
-
-
-def show_table(columns: dict[str, pd.DataFrame]) -> None:
-    """The charts' numbers as formatted text, one column per region."""
-    table = pd.DataFrame(
-        {name: rows.set_index("period")["value"] for name, rows in columns.items()}
-    ).sort_index()
-    shown = pd.DataFrame({"Månad": [format_period(p) for p in table.index]})
-    for name in columns:
-        shown[name] = [format_number(v) for v in table[name]]
-    right = st.column_config.TextColumn(alignment="right")
-    st.dataframe(shown, hide_index=True, column_config=dict.fromkeys(columns, right))
+    show_chart(figure, alt_text(rows, title, UNIT), meta, [note, ckm_note(meta)])
 
 
 def render() -> None:
@@ -144,9 +110,12 @@ def render() -> None:
             show_metric(name, shown[name])
     for column, name in zip(st.columns(len(names), gap="large"), names, strict=True):
         with column:
-            show_chart(name, shown[name], meta, DERIVED_NOTE if name == RIKET_DERIVED else None)
+            show_population(
+                name, shown[name], meta, DERIVED_NOTE if name == RIKET_DERIVED else None
+            )
     with st.expander("Visa som tabell"):
-        show_table(shown)
+        long = pd.concat([rows.assign(series=name) for name, rows in shown.items()])
+        show_table(value_table(long))
 
 
 render()

@@ -1,0 +1,201 @@
+"""The Alla serier and Datakällor pages in Streamlit's AppTest, on the real snapshot."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stats.catalog import load_catalog
+from stats.config import ROOT
+from stats.store import open_writer
+
+APP = str(ROOT / "app.py")
+SERIER = "src/stats/app_pages/serier.py"
+KALLOR = "src/stats/app_pages/kallor.py"
+KONKURSER = (
+    "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
+    "hämtad 2026-11-27"
+)
+NO_DATA = "Ingen data ännu — kör `stats refresh`"
+FAILURE = "regionfakta.com svarade 503 Service Unavailable efter 3 försök"
+
+
+def normalise(text: str) -> str:
+    """Plain spaces and hyphens for comparison (the pages keep numbers and dates unbroken)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
+
+
+def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
+    monkeypatch.setenv("STATS_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    return at.switch_page(page).run()
+
+
+def pick_series(at: AppTest, series_id: str) -> AppTest:
+    return at.selectbox(key="serie").set_value(series_id).run()
+
+
+def captions(at: AppTest) -> list[str]:
+    return [normalise(c.value) for c in at.caption]
+
+
+def test_serier_default_renders(snapshot_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(snapshot_db, monkeypatch, SERIER)
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == "Alla serier"
+    # series with data come first, so the default view has a chart and a source line
+    assert any(c.startswith("Källa: ") for c in captions(at))
+    options = at.selectbox(key="serie").options
+    assert len(options) == len(load_catalog().series)
+    assert options[0].split(" · ")[0] in {"Arbetsförmedlingen", "SCB"}
+
+
+def test_serier_konkurser_caption_and_table(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = pick_series(open_page(snapshot_db, monkeypatch, SERIER), "konkurser_lan_regionfakta")
+    assert not at.exception
+    assert sum(c.startswith(KONKURSER) for c in captions(at)) == 1
+    assert not any("regionfakta_foretagskonkurser_lan" in c for c in captions(at))
+    # default regions: the home län and Riket, in that order
+    assert at.multiselect[0].value == ["23", "00"]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Månad", "Jämtlands län", "Riket"]
+    assert table["Månad"].tolist() == ["2021-01", "2021-02", "2021-03", "2021-04"]
+    # Regionfakta: the 21 län sum to Riket each month (533, 504, 621, 466)
+    assert table["Riket"].tolist() == ["533", "504", "621", "466"]
+
+
+def test_serier_series_from_the_url(snapshot_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(snapshot_db, monkeypatch, SERIER, serie="arbetsloshet_bas_manad")
+    assert not at.exception
+    assert at.selectbox(key="serie").value == "arbetsloshet_bas_manad"
+    table = at.dataframe[0].value
+    # BAS arbetslöshet in procent with one decimal, decimal comma
+    assert table.iloc[0]["Jämtlands län"] == "5,0"
+    assert table.iloc[0]["Riket"] == "6,0"
+
+
+def test_serier_without_data_says_what_will_come(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = pick_series(open_page(snapshot_db, monkeypatch, SERIER), "brp_lan")
+    assert not at.exception
+    assert [i.value for i in at.info] == [NO_DATA]
+    assert any("SCB, TAB3138" in c for c in captions(at))
+    assert not at.dataframe
+
+
+def test_serier_null_projection_shows_status(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = pick_series(
+        open_page(snapshot_db, monkeypatch, SERIER), "befolkningsprognos_statistiknyheter"
+    )
+    # Jämtland is not in the saved copies, so Riket alone is the default
+    assert at.multiselect[0].value == ["00"]
+    at.selectbox(key="befolkningsprognos_statistiknyheter_vintage").set_value("2021")
+    at.selectbox(key="befolkningsprognos_statistiknyheter_measure").set_value(
+        "framskriven_folkmangd"
+    )
+    at.multiselect(key="regioner_befolkningsprognos_statistiknyheter").set_value(["00", "01"])
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["År", "Riket", "Stockholms län"]
+    # SCB 2021-06-07: Riket's projected population for 2040 is not in the saved copy
+    assert table.iloc[0].tolist() == ["2040", "..", "2\u00a0786\u00a0300"]
+    assert any("Teckenförklaring: .. = uppgift saknas" in c for c in captions(at))
+
+
+def test_serier_quick_pick_adds_kommuner(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = pick_series(open_page(snapshot_db, monkeypatch, SERIER), "folkmangd_kommun_2020")
+    assert at.multiselect[0].value == ["23"]
+    button = next(b for b in at.button if "Kommunerna i Jämtlands län" in b.label)
+    at = button.click().run()
+    assert not at.exception
+    chosen = at.multiselect[0].value
+    assert chosen[0] == "23" and "2380" in chosen and len(chosen) == 9
+    table = at.dataframe[0].value
+    assert table.columns[0] == "År"
+    # Östersund 2020-12-31 as typed in from regionjh.se: 31 681 men + 32 304 women
+    assert normalise(table.iloc[0]["Östersund"]) == "63 985"
+
+
+def test_kallor_lists_every_series(snapshot_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(snapshot_db, monkeypatch, KALLOR)
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == "Datakällor"
+    tables = pd.concat([t.value for t in at.table], ignore_index=True)
+    titles = {s.title for s in load_catalog().series.values()}
+    assert set(tables["Serie"]) == titles
+    rows = tables.set_index("Serie")
+    folk = rows.loc["Folkmängd per månad"]
+    assert normalise(folk["Hämtad"]) == "2026-06-15"
+    assert normalise(folk["Källan uppdaterad"]) == "2026-06-08"
+    assert folk["Ursprung"] == "Inbäddad ögonblicksbild"
+    assert normalise(folk["Rader"]) == "2 772"
+    assert "(TAB6471)" in folk["Tabeller"]
+    assert rows.loc["Bruttoregionprodukt (BRP) per län", "Hämtad"] == "Inte hämtad"
+    assert any("Inbäddad ögonblicksbild" in m.value for m in at.markdown)
+    assert not at.warning
+
+
+def test_kallor_shows_failed_fetch(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "failed.duckdb"
+    shutil.copyfile(snapshot_db, db)
+    with open_writer(db) as store:
+        store.log_fetch(
+            "konkurser_lan_regionfakta",
+            datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
+            ok=False,
+            outcome="failed",
+            message=FAILURE,
+        )
+    at = open_page(db, monkeypatch, KALLOR)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1
+    assert "Företagskonkurser per månad och län" in warnings[0]
+    assert FAILURE in warnings[0]
+    tables = pd.concat([t.value for t in at.table], ignore_index=True).set_index("Serie")
+    attempt = normalise(
+        tables.loc["Företagskonkurser per månad och län", "Senaste hämtningsförsök"]
+    )
+    assert attempt == f"2026-11-28: misslyckades: {FAILURE}"
+    # the last good release is still the one shown
+    assert (
+        tables.loc["Företagskonkurser per månad och län", "Ursprung"] == "Inbäddad ögonblicksbild"
+    )
+
+
+@pytest.mark.parametrize("kind", ["missing-file", "empty-database"])
+@pytest.mark.parametrize("page", [SERIER, KALLOR], ids=["serier", "kallor"])
+def test_pages_without_data(
+    page: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / f"{kind}.duckdb"
+    if kind == "empty-database":
+        duckdb.connect(str(db)).close()
+    at = open_page(db, monkeypatch, page)
+    assert not at.exception
+    assert not at.error
+    if page == SERIER:
+        assert [i.value for i in at.info] == [NO_DATA]
+    else:
+        tables = pd.concat([t.value for t in at.table], ignore_index=True)
+        assert set(tables["Hämtad"]) == {"Inte hämtad"}
