@@ -1,20 +1,21 @@
 -- queries/folkmangd_manad_total.sql: total population (all ages, both sexes) per region and month
+-- dims is canonical JSON (store.py), so plain string tests replace per-row JSON parsing
 with source as (
     select
         region_code,
         period,
-        dims->>'$.Alder' as alder,
-        value
-    from latest
+        value,
+        dims ilike '%"Alder": "tot%' as is_age_total
+    from obs
     where series_id = 'folkmangd_manad'
-        and dims->>'$.Kon' = 'TotSa'
+        and contains(dims, '"Kon": "TotSa"')
 ),
 
 age_total as (
     -- SCB's own all-ages total, used as is when the series carries one
     select region_code, period, value
     from source
-    where lower(alder) like 'tot%'
+    where is_age_total
 ),
 
 age_sum as (
@@ -24,7 +25,7 @@ age_sum as (
         period,
         case when count(value) = count(*) then sum(value) end as value
     from source
-    where alder is null or lower(alder) not like 'tot%'
+    where not is_age_total
     group by region_code, period
 ),
 

@@ -18,7 +18,7 @@ from stats.charts import (
     value_table,
 )
 from stats.fmt import format_period
-from stats.indicators import series_meta
+from stats.series_data import series_meta
 from stats.store import open_reader
 
 NBSP = "\u00a0"

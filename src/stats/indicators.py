@@ -1,245 +1,179 @@
-"""Run the indicator queries in queries/*.sql and read series data and release metadata."""
+"""Indicators: declared in indicators.toml, one SQL file each in queries/, run in a scope.
+
+A scope is a cursor with temporary views: `obs` (the latest release of every series, or only the
+releases a frozen meeting pinned), `vintage_obs` (the latest release per projection vintage),
+`definition_set` (circular-economy SNI sets) and one view per indicator, created in file order,
+so an indicator may read an earlier one; an indicator marked `materialize` (a base others read,
+such as the population) becomes a temporary table when the scope opens. Each cursor has its own
+temporary catalog, so sessions never see each other's pins.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from stats.circular import load_sets, sets_frame
 from stats.config import ROOT
-from stats.errors import StatsError, StoreError
+from stats.errors import CatalogError, StatsError, StoreError
 
 QUERIES = ROOT / "queries"
-
-# every query returns at least these columns (STYLE §4)
-REQUIRED_COLUMNS = ("region_code", "period", "value")
-
-_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+INDICATORS_FILE = Path(__file__).with_name("indicators.toml")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def run_query(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    params: list[Any] | dict[str, Any] | None = None,
-) -> pd.DataFrame:
-    """Run queries/<name>.sql and check its column contract.
+@dataclass(frozen=True)
+class Input:
+    """One series slice an indicator reads, named by a measure."""
 
-    Parameters
-    ----------
-    con
-        A connection to the store, usually from `store.open_reader`.
-    name
-        Query id, e.g. ``"folkmangd_manad_total"``.
-    params
-        Optional DuckDB parameters for ``?`` or ``$name`` placeholders.
-    """
-    path = QUERIES / f"{name}.sql"
-    if not _QUERY_NAME.match(name) or not path.is_file():
-        raise StatsError(f"query {name!r}: no file {path}; expected a snake_case id in queries/")
-    sql = path.read_text(encoding="utf-8")
+    measure: str
+    series: str
+    dims: str  # canonical JSON, as the store writes it
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator's declaration; its SQL lives in queries/<id>.sql."""
+
+    id: str
+    title: str
+    unit: str
+    definition: str
+    source: str
+    columns: tuple[str, ...]
+    keys: tuple[str, ...]
+    inputs: tuple[Input, ...]
+    sql: str
+    materialize: bool
+
+
+def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
+    where = f"{path.name}: indicator.{ind_id}"
+    if not _ID.match(ind_id):
+        raise CatalogError(f"{where}: id must be lowercase ASCII snake_case")
+    for key in ("title", "unit", "definition", "source", "columns", "keys"):
+        if not raw.get(key):
+            raise CatalogError(f"{where}.{key}: required")
+    sql_path = QUERIES / f"{ind_id}.sql"
+    if not sql_path.is_file():
+        raise CatalogError(f"{where}: no SQL file {sql_path.relative_to(ROOT)}")
+    columns = tuple(str(c) for c in raw["columns"])
+    keys = tuple(str(k) for k in raw["keys"])
+    if not set(keys) <= set(columns):
+        raise CatalogError(f"{where}.keys: {sorted(set(keys) - set(columns))} not in columns")
+    inputs = []
+    for i, item in enumerate(raw.get("inputs", [])):
+        if not {"measure", "series", "dims"} <= set(item):
+            raise CatalogError(f"{where}.inputs[{i}]: needs measure, series and dims")
+        dims = json.dumps(item["dims"], ensure_ascii=False, sort_keys=True)
+        inputs.append(Input(str(item["measure"]), str(item["series"]), dims))
+    return Indicator(
+        id=ind_id,
+        title=str(raw["title"]),
+        unit=str(raw["unit"]),
+        definition=str(raw["definition"]),
+        source=str(raw["source"]),
+        columns=columns,
+        keys=keys,
+        inputs=tuple(inputs),
+        sql=sql_path.read_text(encoding="utf-8"),
+        materialize=bool(raw.get("materialize", False)),
+    )
+
+
+@cache
+def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
+    """All declared indicators in file order; every one must have its SQL file."""
     try:
-        frame = con.execute(sql, params).df() if params else con.execute(sql).df()
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path.name}: cannot read indicators: {exc}") from None
+    return {i: _indicator(path, i, entry) for i, entry in raw.get("indicator", {}).items()}
+
+
+def _latest_per(key: str, releases: Sequence[int] | None) -> str:
+    where = (
+        ""
+        if releases is None
+        else (
+            f"where release_id in ({', '.join(str(int(r)) for r in releases)})"
+            if releases
+            else "where false"
+        )
+    )
+    return (
+        f"select * from release {where} "
+        f"qualify row_number() over (partition by {key} order by release_id desc) = 1"
+    )
+
+
+def open_scope(
+    con: duckdb.DuckDBPyConnection, releases: Sequence[int] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A cursor whose `obs`, `vintage_obs` and indicator views read `releases` (None = latest)."""
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "create temp view obs as select r.series_id, o.* from observation o "
+            f"join ({_latest_per('series_id', releases)}) r using (release_id)"
+        )
+        cur.execute(
+            "create temp view vintage_obs as select r.series_id, r.vintage, o.* "
+            f"from observation o join ({_latest_per('series_id, vintage', releases)}) r "
+            "using (release_id)"
+        )
+        sets = sets_frame(load_sets())
+        cur.register("definition_set_frame", sets)
+        cur.execute("create temp table definition_set as select * from definition_set_frame")
+        cur.unregister("definition_set_frame")
+        for ind in load_indicators().values():
+            inputs = pd.DataFrame(
+                [(i.measure, i.series, i.dims) for i in ind.inputs],
+                columns=["measure", "series_id", "dims"],
+            ).astype(str)
+            cur.register("input_frame", inputs)
+            cur.execute(f"create temp table input_{ind.id} as select * from input_frame")
+            cur.unregister("input_frame")
+            sql = ind.sql.replace("indicator_input", f"input_{ind.id}")
+            kind = "table" if ind.materialize else "view"
+            cur.execute(f"create temp {kind} {ind.id} as {sql}")
     except duckdb.Error as exc:
-        raise StoreError(f"query {name!r} ({path.name}) failed: {exc}") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise StatsError(f"query {name!r}: result lacks required columns {missing}")
+        cur.close()
+        raise StoreError(f"cannot prepare the indicators: {' '.join(str(exc).split())}") from None
+    return cur
+
+
+def run_indicator(scope: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    """Rows of one indicator in a scope, checked against its declared columns."""
+    indicators = load_indicators()
+    if indicator_id not in indicators:
+        raise StatsError(f"unknown indicator {indicator_id!r}; known: {', '.join(indicators)}")
+    ind = indicators[indicator_id]
+    try:
+        frame = scope.execute(f"select * from {ind.id}").df()
+    except duckdb.Error as exc:
+        raise StoreError(f"indicator {ind.id!r} failed: {' '.join(str(exc).split())}") from None
+    if tuple(frame.columns) != ind.columns:
+        raise StatsError(
+            f"indicator {ind.id!r}: columns {list(frame.columns)} differ from the declared "
+            f"{list(ind.columns)}"
+        )
     return frame
 
 
-def has_store(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the database holds the store's schema (an empty file does not)."""
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'latest_release'"
-    ).fetchone()
-    return row is not None and row[0] > 0
-
-
-def series_meta(con: duckdb.DuckDBPyConnection, series_id: str) -> dict[str, Any] | None:
-    """Latest release's meta plus release_id, fetched_at, source_updated and table_ids.
-
-    Returns None when the store has no schema yet or the series has no release.
-    """
-    if not has_store(con):
-        return None
-    row = con.execute(
-        "select release_id, fetched_at, source_updated, meta "
-        "from latest_release where series_id = ?",
-        [series_id],
-    ).fetchone()
-    if row is None:
-        return None
-    release_id, fetched_at, source_updated, raw_meta = row
-    tables = con.execute(
-        "select distinct table_id from response where release_id = ? order by table_id",
-        [release_id],
-    ).fetchall()
-    meta: dict[str, Any] = json.loads(raw_meta)
-    meta.update(
-        release_id=int(release_id),
-        fetched_at=fetched_at,
-        source_updated=source_updated,
-        table_ids=[t[0] for t in tables] or list(meta.get("tables", [])),
-    )
-    return meta
-
-
-def series_with_data(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Ids of the series that have at least one release."""
-    if not has_store(con):
-        return set()
-    return {str(r[0]) for r in con.execute("select series_id from latest_release").fetchall()}
-
-
-def series_codes(
-    con: duckdb.DuckDBPyConnection, series_id: str
-) -> tuple[list[str], dict[str, list[str]]]:
-    """Region codes and, per extra dimension, the codes in the latest release of a series."""
-    regions = con.execute(
-        "select distinct region_code from latest where series_id = ? order by region_code",
-        [series_id],
-    ).fetchall()
-    combos = con.execute(
-        "select distinct dims from latest where series_id = ?", [series_id]
-    ).fetchall()
-    codes: dict[str, list[str]] = {}
-    for (raw,) in combos:
-        for dim, code in json.loads(raw).items():
-            if str(code) not in codes.setdefault(dim, []):
-                codes[dim].append(str(code))
-    return [str(r[0]) for r in regions], {dim: sorted(c) for dim, c in codes.items()}
-
-
-def series_labels(
-    con: duckdb.DuckDBPyConnection, series_id: str, dimensions: list[str]
-) -> dict[str, dict[str, str]]:
-    """Labels per dimension ("region" or a dim id) and code, in the source's own order.
-
-    The series' latest release comes first; codes it leaves unlabelled (realdata files often
-    carry bare codes such as Kon = "1") take the newest label any other release gives them.
-    """
-    rows = con.execute(
-        """
-        with own as (
-            select release_id from latest_release where series_id = ?
-        ),
-        ranked as (
-            select
-                l.dimension,
-                l.code,
-                l.label,
-                l.release_id in (select release_id from own) as is_own,
-                row_number() over (
-                    partition by l.dimension, l.code
-                    order by l.release_id in (select release_id from own) desc,
-                        l.release_id desc
-                ) as rank,
-                l.rowid as position
-            from label l
-            where list_contains(?, l.dimension)
-        )
-        select dimension, code, label from ranked
-        where rank = 1
-        order by not is_own, position
-        """,
-        [series_id, dimensions],
-    ).fetchall()
-    labels: dict[str, dict[str, str]] = {}
-    for dimension, code, label in rows:
-        labels.setdefault(str(dimension), {})[str(code)] = str(label)
-    return labels
-
-
-def series_frame(
-    con: duckdb.DuckDBPyConnection,
-    series_id: str,
-    regions: list[str],
-    dims: dict[str, str],
-) -> pd.DataFrame:
-    """Latest observations of one series for some regions and one code per extra dimension.
-
-    Parameters
-    ----------
-    con
-        A connection to the store.
-    series_id
-        Catalog id, e.g. ``"konkurser_lan_regionfakta"``.
-    regions
-        Region codes to keep, e.g. ``["23", "00"]``.
-    dims
-        Dimension id to code, e.g. ``{"Kon": "TotSa"}``; dimensions left out are not filtered.
-
-    Returns region_code, period, value, status and preliminary, ordered by region and period.
-    """
-    where = ["series_id = ?", "list_contains(?, region_code)"]
-    params: list[Any] = [series_id, regions]
-    for dim, code in dims.items():
-        # a quoted JSON path keeps dimension ids such as "SNI2007" or "Juridisk_form" literal
-        where.append("json_extract_string(dims, ?) = ?")
-        params += [f'$."{dim}"', code]
-    sql = (
-        "select region_code, period, value, status, preliminary from latest "
-        f"where {' and '.join(where)} order by region_code, period"
-    )
+def run_query(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """One indicator over the latest releases (a fresh scope each call)."""
+    scope = open_scope(con)
     try:
-        return con.execute(sql, params).df()
-    except duckdb.Error as exc:
-        raise StoreError(f"series {series_id!r}: cannot read observations: {exc}") from None
-
-
-def series_overview(con: duckdb.DuckDBPyConnection, snapshot_hashes: list[str]) -> pd.DataFrame:
-    """Freshness per series: latest release, number of releases, vintages and last fetch.
-
-    One row per series that has a release or a fetch attempt. `from_snapshot` is true when
-    every response behind the latest release has a sha256 listed in `snapshot_hashes`.
-    """
-    if not has_store(con):
-        return pd.DataFrame()
-    sql = """
-        with releases as (
-            select
-                series_id,
-                count(*) as releases,
-                string_agg(distinct vintage, ', ' order by vintage) as vintages
-            from release
-            group by series_id
-        ),
-        origin as (
-            select release_id, bool_and(list_contains(?, sha256)) as from_snapshot
-            from response
-            group by release_id
-        ),
-        last_fetch as (
-            select series_id, started_at, ok, outcome, message
-            from fetch_log
-            qualify row_number() over (partition by series_id order by started_at desc) = 1
-        ),
-        final as (
-            select
-                coalesce(l.series_id, f.series_id) as series_id,
-                l.release_id,
-                l.fetched_at,
-                l.source_updated,
-                l.row_count,
-                l.meta,
-                r.releases,
-                r.vintages,
-                coalesce(o.from_snapshot, false) as from_snapshot,
-                f.started_at as attempted_at,
-                f.ok as attempt_ok,
-                f.outcome as attempt_outcome,
-                f.message as attempt_message
-            from latest_release l
-            join releases r on r.series_id = l.series_id
-            left join origin o on o.release_id = l.release_id
-            full join last_fetch f on f.series_id = l.series_id
-        )
-        select * from final order by series_id
-    """
-    try:
-        return con.execute(sql, [snapshot_hashes]).df()
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot read the release overview: {exc}") from None
+        return run_indicator(scope, name)
+    finally:
+        scope.close()

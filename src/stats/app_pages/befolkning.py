@@ -12,8 +12,9 @@ from stats.charts import alt_text, ckm_note, line_figure, value_table
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, format_period
-from stats.indicators import run_query, series_meta
+from stats.indicators import run_query
 from stats.regions import load_regions
+from stats.series_data import series_meta
 from stats.store import db_signature
 
 SERIES = "folkmangd_manad"

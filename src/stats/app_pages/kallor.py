@@ -15,7 +15,7 @@ from stats.charts import NO_VALUE, cited_tables
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_date, format_number, keep_dates_whole
-from stats.indicators import series_overview
+from stats.series_data import series_overview
 from stats.snapshot import read_manifest
 from stats.store import db_signature
 

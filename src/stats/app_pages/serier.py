@@ -31,14 +31,14 @@ from stats.charts import (
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_period
-from stats.indicators import (
+from stats.regions import Regions, load_regions
+from stats.series_data import (
     series_codes,
     series_frame,
     series_labels,
     series_meta,
     series_with_data,
 )
-from stats.regions import Regions, load_regions
 from stats.store import db_signature
 
 SERIES_KEY = "serie"

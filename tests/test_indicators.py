@@ -1,0 +1,127 @@
+"""Indicators: catalog and SQL in step, column contracts, unique keys, hand-checked values."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from stats import cli
+from stats.config import ROOT
+from stats.indicators import load_indicators, open_scope, run_indicator
+from stats.store import open_reader
+
+INDICATORS = load_indicators()
+
+
+def test_every_indicator_has_sql_and_every_sql_is_declared() -> None:
+    files = {p.stem for p in (ROOT / "queries").glob("*.sql")}
+    assert files == set(INDICATORS)
+
+
+@pytest.mark.parametrize("indicator_id", list(INDICATORS))
+def test_contract_and_unique_keys_on_the_snapshot(snapshot_db: Path, indicator_id: str) -> None:
+    ind = INDICATORS[indicator_id]
+    scope = open_scope(open_reader(snapshot_db))
+    frame = run_indicator(scope, indicator_id)
+    assert list(frame.columns) == list(ind.columns)
+    assert not frame.duplicated(list(ind.keys)).any()
+    for key in ind.keys:
+        assert frame[key].notna().all(), f"{indicator_id}: null in key column {key}"
+
+
+def _row(frame, **match):  # type: ignore[no-untyped-def]
+    rows = frame
+    for column, value in match.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, f"{len(rows)} rows match {match}"
+    return rows.iloc[0]
+
+
+def test_monthly_change_of_bankruptcies_in_jamtland(snapshot_db: Path) -> None:
+    # Regionfakta, "Företagskonkurser - månad" (updated 2021-05-14): Jämtland 7, 7, 11, 3
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "manadsforandring")
+    march = _row(frame, measure="konkurser_regionfakta", region_code="23", period="2021M03")
+    assert (march["value"], march["previous"], march["change"]) == (11.0, 7.0, 4.0)
+    assert march["change_pct"] == pytest.approx(100 * 4 / 7)
+    jan = _row(frame, measure="konkurser_regionfakta", region_code="23", period="2021M01")
+    assert math.isnan(jan["previous"]) and math.isnan(jan["rolling_12"])
+
+
+def test_per_1000_uses_the_population_of_31_december_before(snapshot_db: Path) -> None:
+    # 7 bankruptcies in January 2021 over 131 155 inhabitants on 2020-12-31 (Region JH's table)
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "jamforelse_per_1000")
+    row = _row(frame, measure="konkurser_regionfakta", region_code="23", period="2021M01")
+    assert row["population"] == 131155
+    assert row["population_basis"] == "31 december 2020"
+    assert row["value"] == pytest.approx(7 / 131155 * 1000)
+
+
+def test_unemployment_rank_and_riket(snapshot_db: Path) -> None:
+    # SCB BAS (AM0210A): January 2020, 20-64 år: Jämtland 5,0 %, riket 6,0 %
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "arbetsmarknad_lan")
+    row = _row(frame, measure="arbetsloshet", region_code="23", period="2020M01")
+    assert (row["value"], row["riket"]) == (5.0, 6.0)
+    assert row["diff_riket"] == pytest.approx(-1.0)
+    assert row["n_lan"] == 21
+    month = frame[(frame["period"] == "2020M01") & (frame["region_code"] != "00")]
+    assert row["rank"] == 1 + (month["value"] > 5.0).sum()
+
+
+def test_projection_vintage_as_printed(snapshot_db: Path) -> None:
+    # SCB press release 2021-06-07: Stockholms län 2040 projected at 2 786 300
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "prognos_mot_utfall")
+    row = _row(frame, vintage="2021", source_kind="statistiknyhet", region_code="01", period="2040")
+    assert row["value"] == 2786300
+
+
+def test_population_total_jamtland(snapshot_db: Path) -> None:
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "folkmangd_manad_total")
+    assert _row(frame, region_code="23", period="2026M04")["value"] == 132785
+
+
+IMPORT = (
+    "region,sni,år,sysselsatta\n"
+    "23,33.120,2022,40\n"
+    "23,45.200,2022,300\n"
+    "23,95.110,2022,20\n"
+    "23,77.110,2022,40\n"
+    "23,86.101,2022,9600\n"
+)  # hand-built import in the documented shape; illustrative numbers, test only
+
+
+def test_circular_share_for_every_definition_set(tmp_path: Path) -> None:
+    path = tmp_path / "sni.csv"
+    path.write_text(IMPORT)
+    assert cli.main(["import-sni", str(path)]) == 0
+    scope = open_scope(open_reader(tmp_path / "stats.duckdb"))
+    frame = run_indicator(scope, "cirkular_andel")
+    strict = _row(frame, set_id="scb_eurostat", region_code="23", period="2022")
+    broad = _row(frame, set_id="bred_uthyrning", region_code="23", period="2022")
+    # (40 + 300 + 20) / 10 000 and (40 + 300 + 20 + 40) / 10 000, computed by hand
+    assert strict["value"] == pytest.approx(3.6)
+    assert broad["value"] == pytest.approx(4.0)
+    assert (strict["employed_total"], strict["sni_codes"]) == (10000, 3)
+
+
+def test_pinned_releases_show_the_numbers_of_that_release(snapshot_db: Path) -> None:
+    con = open_reader(snapshot_db)
+    release = con.execute(
+        "select release_id from release where series_id = 'konkurser_lan_regionfakta'"
+    ).fetchall()[0][0]
+    pinned = run_indicator(open_scope(con, releases=[release]), "manadsforandring")
+    assert set(pinned["measure"]) == {"konkurser_regionfakta"}
+    nothing = run_indicator(open_scope(con, releases=[]), "manadsforandring")
+    assert nothing.empty
+
+
+def test_scope_is_per_cursor_and_leaves_the_store_alone(snapshot_db: Path) -> None:
+    con = open_reader(snapshot_db)
+    a = open_scope(con, releases=[])
+    b = open_scope(con)
+    assert run_indicator(a, "folkmangd_manad_total").empty
+    assert not run_indicator(b, "folkmangd_manad_total").empty
+    with pytest.raises(duckdb.CatalogException):
+        con.execute("select * from obs").fetchall()
