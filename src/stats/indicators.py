@@ -1,6 +1,7 @@
 """Indicators: declared in indicators.toml, one SQL file each in queries/, run in a scope.
 
-A scope is a cursor with temporary views: `obs` (the latest release of every series, or only the
+A scope is a cursor with temporary views: `scope_release` (the releases in scope), `obs` (the
+observations of the latest release of every series, or only of the
 releases a frozen meeting pinned), `vintage_obs` (the latest release per projection vintage),
 `definition_set` (circular-economy SNI sets) and one view per indicator, created in file order,
 so an indicator may read an earlier one; an indicator marked `materialize` (a base others read,
@@ -54,6 +55,7 @@ class Indicator:
     inputs: tuple[Input, ...]
     sql: str
     materialize: bool
+    series: tuple[str, ...]
 
 
 def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
@@ -87,6 +89,8 @@ def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
         inputs=tuple(inputs),
         sql=sql_path.read_text(encoding="utf-8"),
         materialize=bool(raw.get("materialize", False)),
+        series=tuple(dict.fromkeys([*(str(s) for s in raw.get("series", [])),
+                                    *(i.series for i in inputs)])),
     )
 
 
@@ -126,6 +130,7 @@ def open_scope(
             "create temp view obs as select r.series_id, o.* from observation o "
             f"join ({_latest_per('series_id', releases)}) r using (release_id)"
         )
+        cur.execute(f"create temp view scope_release as {_latest_per('series_id', releases)}")
         cur.execute(
             "create temp view vintage_obs as select r.series_id, r.vintage, o.* "
             f"from observation o join ({_latest_per('series_id, vintage', releases)}) r "
