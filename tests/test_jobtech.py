@@ -41,6 +41,7 @@ from stats.sources.jobtech import (
 from stats.sources.jobtech_search import JobtechSearchSource
 from stats.store import open_writer
 from tests.fixture_files import load_fixture
+from tests.store_checks import assert_failed_cleanly
 
 HIST = URLS["jobtech_historical"] + "/search"
 JOBSEARCH = URLS["jobtech_search"] + "/search"
@@ -147,18 +148,6 @@ def run(
 
 def params_of_req(req: requests.PreparedRequest) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(req.url or "").query).items()}
-
-
-def dump(tmp_path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    con = duckdb.connect(str(tmp_path / "stats.duckdb"), read_only=True)
-    try:
-        tables = ("release", "response", "observation", "label", "latest")
-        out = {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
-    finally:
-        con.close()
-    manifest = tmp_path / "raw" / "MANIFEST.jsonl"
-    out["raw_manifest"] = [(manifest.read_text(),)]
-    return out
 
 
 def query(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -361,11 +350,13 @@ def test_failure_leaves_the_store_exactly_as_before(
     catalog = write_catalog(tmp_path, '["hemlan"]', 'options = { from = "2026-07" }')
     first, _ = run(tmp_path, catalog, "hist", FakeTime(at("2026-11-27")))
     assert first.ok
-    before = dump(tmp_path)
-    outcome, _ = run(tmp_path, catalog, "hist", FakeTime(at("2026-12-10")), failing(kind))
-    assert not outcome.ok and message in outcome.message, outcome.message
-    assert "'hist'" in outcome.message
-    assert dump(tmp_path) == before
+    assert_failed_cleanly(
+        tmp_path / "stats.duckdb",
+        "hist",
+        message,
+        lambda: run(tmp_path, catalog, "hist", FakeTime(at("2026-12-10")), failing(kind))[0],
+        raw=tmp_path / "raw",
+    )
 
 
 def test_429_waits_retry_after_then_succeeds(tmp_path: Path) -> None:
@@ -422,16 +413,19 @@ def test_jobsearch_keeps_earlier_days_and_replaces_today(tmp_path: Path) -> None
 def test_jobsearch_failure_leaves_the_store_exactly_as_before(tmp_path: Path) -> None:
     catalog = write_catalog(tmp_path, '["hemlan", "hemlan_kommuner"]')
     assert run(tmp_path, catalog, "stock", FakeTime(at("2026-11-26")))[0].ok
-    before = dump(tmp_path)
 
     def handler(params: dict[str, str]) -> tuple[int, dict[str, str], bytes | Exception]:
         if params.get("municipality") == "2380":
             return 500, {}, b"Internal Server Error"
         return default_counts(params)
 
-    outcome, _ = run(tmp_path, catalog, "stock", FakeTime(at("2026-11-27")), handler)
-    assert not outcome.ok and "HTTP 500" in outcome.message
-    assert dump(tmp_path) == before
+    assert_failed_cleanly(
+        tmp_path / "stats.duckdb",
+        "stock",
+        "HTTP 500",
+        lambda: run(tmp_path, catalog, "stock", FakeTime(at("2026-11-27")), handler)[0],
+        raw=tmp_path / "raw",
+    )
 
 
 def test_catalog_entries_default_to_home_lan_kommuner_and_riket() -> None:

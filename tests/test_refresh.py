@@ -23,6 +23,7 @@ from stats.sources.scb import ScbClient
 from stats.sources.scb_source import ScbSource
 from stats.store import open_writer
 from tests.fixture_files import FIXTURES, load_fixture
+from tests.store_checks import assert_failed_cleanly, dump, replay
 
 BASE = "https://statistikdatabasen.scb.se/api/v2"
 CONFIG = re.compile(re.escape(BASE) + r"/config")
@@ -63,16 +64,6 @@ def register_ok(rsps: responses.RequestsMock, data: bytes | None = None) -> None
     rsps.get(CONFIG, body=load_fixture("scb/config.json"), content_type="application/json")
     rsps.get(METADATA, body=load_fixture("scb/TAB6471_metadata.json"))
     rsps.post(DATA, body=data if data is not None else load_fixture("scb/TAB6471_data.json"))
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything the app can show: releases, responses, observations, labels, latest."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = ("release", "response", "observation", "label", "latest")
-        return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -245,15 +236,11 @@ def test_failure_leaves_the_store_exactly_as_before(
     loaded: Path, tmp_path: Path, case: str
 ) -> None:
     register, expected = FAILURES[case]
-    before = dump(loaded)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        register(rsps)
-        outcome, _ = run_refresh(loaded, tmp_path / "raw")
-    assert not outcome.ok
-    assert outcome.message.startswith("series 'folkmangd_manad': "), outcome.message
-    assert expected in outcome.message
-    assert "\n" not in outcome.message
-    assert dump(loaded) == before
+
+    def attempt() -> Outcome:
+        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw")[0])
+
+    assert_failed_cleanly(loaded, "folkmangd_manad", expected, attempt)
     con = duckdb.connect(str(loaded), read_only=True)
     assert con.execute(
         "select ok, outcome from fetch_log order by finished_at desc limit 1"

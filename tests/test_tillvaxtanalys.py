@@ -36,6 +36,7 @@ from stats.sources.tillvaxtanalys import (
 )
 from stats.store import open_writer
 from tests.fixture_files import load_fixture
+from tests.store_checks import assert_failed_cleanly, replay
 
 FOLDER = "Konkurser och offentliga ackord"
 FOLDER_URL = f"{API_ROOT}/{quote(DATABASE)}/{quote(FOLDER)}/"
@@ -94,16 +95,6 @@ def register_ok(
     rsps.get(FOLDER_URL, body=shape(folder))
     rsps.get(table_url(file), body=meta or shape("konkurser_manad_lan_metadata.json"))
     rsps.post(table_url(file), body=data or shape("konkurser_manad_lan_data.json"))
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything the app can show: releases, responses, observations, labels, latest."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = ("release", "response", "observation", "label", "latest")
-        return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def latest(db: Path) -> list[tuple[Any, ...]]:
@@ -377,15 +368,11 @@ def test_failure_leaves_the_store_exactly_as_before(
     loaded: Path, tmp_path: Path, case: str
 ) -> None:
     register, expected = FAILURES[case]
-    before = dump(loaded)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        register(rsps)
-        outcome, _ = run_refresh(loaded, tmp_path / "raw")
-    assert not outcome.ok
-    assert outcome.message.startswith(f"series '{SERIES}': "), outcome.message
-    assert expected in outcome.message, outcome.message
-    assert "\n" not in outcome.message
-    assert dump(loaded) == before
+
+    def attempt() -> Outcome:
+        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw")[0])
+
+    assert_failed_cleanly(loaded, SERIES, expected, attempt)
 
 
 def test_a_title_that_no_longer_matches_lists_what_the_folder_holds(tmp_path: Path) -> None:
