@@ -26,7 +26,7 @@ from stats.charts import (
     line_figure,
 )
 from stats.errors import StatsError
-from stats.fmt import format_date, format_period
+from stats.fmt import format_date, format_number, format_period
 from stats.indicators import Indicator, load_indicators, run_indicator
 from stats.regions import load_regions
 
@@ -214,16 +214,28 @@ def footnotes(chart: Chart) -> list[str]:
     return notes
 
 
+WHOLE_UNITS = ("personer", "antal", "företag", "annonser", "platser")
+
+
+def chart_decimals(chart: Chart) -> int:
+    """Decimals a chart shows: the spec's, else 0 for counts and 1 for rates and shares."""
+    if chart.spec.decimals is not None:
+        return chart.spec.decimals
+    return 0 if chart.unit in WHOLE_UNITS else 1
+
+
+def is_bar(chart: Chart) -> bool:
+    """Whether the figure shows bars for the latest period (a bar spec, or one period only)."""
+    periods = chart.frame["period"].nunique() if not chart.frame.empty else 0
+    return chart.spec.kind == "bar" or periods == 1
+
+
 def figure(chart: Chart) -> go.Figure:
     """The Plotly figure of a chart (line over periods, or bars for the latest period)."""
-    decimals = (
-        chart.spec.decimals
-        if chart.spec.decimals is not None
-        else (0 if chart.unit in ("personer", "antal", "företag") else 1)
-    )
+    decimals = chart_decimals(chart)
     frame = chart.frame
     periods = sorted(frame["period"].unique()) if not frame.empty else []
-    if chart.spec.kind == "bar" or len(periods) == 1:
+    if is_bar(chart):
         latest = frame[frame["period"] == periods[-1]] if periods else frame
         return bar_figure(
             latest,
@@ -245,15 +257,19 @@ def alt_text(chart: Chart) -> str:
         if rows.empty:
             continue
         first, last = rows.iloc[0], rows.iloc[-1]
+        decimals = chart_decimals(chart)
         parts.append(
-            f"{name}: {format_period(str(first['period']))} {first['value']:g}, "
-            f"{format_period(str(last['period']))} {last['value']:g} {chart.unit}"
+            f"{name}: {format_period(str(first['period']))} "
+            f"{format_number(first['value'], decimals)}, "
+            f"{format_period(str(last['period']))} "
+            f"{format_number(last['value'], decimals)} {chart.unit}"
         )
     return f"{chart.title}. " + "; ".join(parts) + "."
 
 
 def slug(text: str) -> str:
     """ASCII file-name part: "Nya lediga platser, Jämtland" → "nya-lediga-platser-jamtland"."""
+    text = re.sub("[\u2010-\u2015\u2212]", "-", text)  # dashes and minus keep words apart
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 

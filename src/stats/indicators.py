@@ -89,8 +89,9 @@ def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
         inputs=tuple(inputs),
         sql=sql_path.read_text(encoding="utf-8"),
         materialize=bool(raw.get("materialize", False)),
-        series=tuple(dict.fromkeys([*(str(s) for s in raw.get("series", [])),
-                                    *(i.series for i in inputs)])),
+        series=tuple(
+            dict.fromkeys([*(str(s) for s in raw.get("series", [])), *(i.series for i in inputs)])
+        ),
     )
 
 

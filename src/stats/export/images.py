@@ -1,0 +1,205 @@
+"""Chart images for the minutes: PNG and SVG through one warm headless Chromium (Kaleido 1.x).
+
+Kaleido 1.x drives a Chrome or Chromium; this module uses Debian's `chromium` (or BROWSER_PATH)
+and never downloads one. An `ImageRenderer` keeps one browser open on an event loop of its own,
+so a batch of images pays the browser start once (about 1.5 s) and then ~0.1 s per image.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Coroutine
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import kaleido
+import plotly.graph_objects as go
+
+from stats.errors import StatsError
+from stats.export.layout import WIDTH, chart_title
+
+log = logging.getLogger(__name__)
+
+ImageFormat = Literal["png", "svg"]
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome")
+INSTALL_ADVICE = "sudo apt-get install chromium"
+# PNG pixels per layout pixel: 1600 px across 16 cm is about 250 dpi in print
+SCALE = 2
+
+
+class ImageError(StatsError):
+    """A chart image could not be made: the browser failed to start or to render."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        # what an export wrote before it gave up on the images
+        self.written: list[Path] = []
+
+
+class NoBrowser(ImageError):
+    """No Chrome or Chromium was found; the message says what to install."""
+
+
+def find_browser() -> Path | None:
+    """BROWSER_PATH if it is an executable, else chromium, chromium-browser or google-chrome."""
+    configured = os.environ.get("BROWSER_PATH")
+    if configured:
+        path = Path(configured)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+        log.warning("BROWSER_PATH=%r is not an executable file; looking on PATH", configured)
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def no_browser_message() -> str:
+    """What is missing and exactly what to install."""
+    looked = ", ".join(BROWSER_NAMES)
+    configured = os.environ.get("BROWSER_PATH")
+    where = f"BROWSER_PATH={configured!r} (not an executable), then " if configured else ""
+    return (
+        f"no browser for chart images (PNG, SVG and the pictures in DOCX/PPTX): install "
+        f"Chromium with `{INSTALL_ADVICE}`, or set BROWSER_PATH to a Chrome/Chromium "
+        f"executable; looked at {where}{looked} on PATH"
+    )
+
+
+def require_browser() -> Path:
+    """The browser to use, or NoBrowser with the install advice."""
+    path = find_browser()
+    if path is None:
+        raise NoBrowser(no_browser_message())
+    return path
+
+
+async def _open_kaleido(browser: Path, timeout: float) -> Any:
+    # mathjax off: Kaleido would otherwise load it from a CDN on every start
+    renderer = kaleido.Kaleido(path=str(browser), mathjax=False, n=1, timeout=timeout)
+    await renderer.open()
+    return renderer
+
+
+class ImageRenderer:
+    """One warm headless browser for a batch of images.
+
+    Use as a context manager (`with ImageRenderer() as r: r.render(fig, "png")`), or keep one
+    open across batches (the app) and call `close()` at the end; it closes at exit anyway.
+    `start()` raises NoBrowser (with the install advice) or ImageError.
+    """
+
+    def __init__(self, browser: Path | None = None, *, timeout: float = 60.0) -> None:
+        self.browser = browser
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def __enter__(self) -> ImageRenderer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _run(self, coro: Coroutine[Any, Any, Any], loop: asyncio.AbstractEventLoop) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            return future.result(self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise ImageError(f"the browser did not answer within {self.timeout:g} s") from None
+
+    def start(self) -> None:
+        """Start the browser unless it runs already."""
+        with self._lock:
+            if self._kaleido is not None:
+                return
+            browser = self.browser or require_browser()
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
+            thread.start()
+            try:
+                self._kaleido = self._run(_open_kaleido(browser, self.timeout), loop)
+            except Exception as exc:
+                _stop_loop(loop, thread)
+                if isinstance(exc, ImageError):
+                    raise
+                if type(exc).__name__ == "ChromeNotFoundError":
+                    raise NoBrowser(no_browser_message()) from None
+                raise ImageError(
+                    f"the browser {browser} did not start: {_first_line(exc)}; check that "
+                    f"`{browser} --headless --version` runs (`{INSTALL_ADVICE}` installs the "
+                    "libraries it needs)"
+                ) from None
+            self._loop, self._thread = loop, thread
+            self.browser = browser
+            atexit.register(self.close)
+            log.info("started %s for chart images", browser)
+
+    def close(self) -> None:
+        """Close the browser; a no-op when it is not running."""
+        with self._lock:
+            if self._kaleido is None or self._loop is None or self._thread is None:
+                return
+            renderer, loop, thread = self._kaleido, self._loop, self._thread
+            self._kaleido = self._loop = self._thread = None
+            try:
+                self._run(renderer.close(), loop)
+            except Exception as exc:  # a browser that died already needs no closing
+                log.warning("closing the image browser: %s", _first_line(exc))
+            _stop_loop(loop, thread)
+            atexit.unregister(self.close)
+
+    def render(self, fig: go.Figure, fmt: ImageFormat) -> bytes:
+        """PNG (at SCALE) or SVG bytes of a figure; starts the browser if needed."""
+        self.start()
+        loop = self._loop
+        if loop is None or self._kaleido is None:
+            raise ImageError("the image browser was closed while rendering")
+        opts = {
+            "format": fmt,
+            "width": int(fig.layout.width or WIDTH),
+            "height": int(fig.layout.height or 500),
+            "scale": SCALE if fmt == "png" else 1,
+        }
+        try:
+            data = self._run(self._kaleido.calc_fig(fig.to_dict(), opts=opts), loop)
+        except ImageError:
+            raise
+        except Exception as exc:
+            raise ImageError(
+                f"rendering {chart_title(fig)!r} as {fmt} failed: {_first_line(exc)}"
+            ) from None
+        return bytes(data)
+
+
+def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    if not thread.is_alive():
+        loop.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(a) for a in exc.args) if exc.args else type(exc).__name__
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

@@ -1,0 +1,171 @@
+"""The data behind the charts as XLSX (openpyxl) and as CSV for Swedish Excel.
+
+Both use the long layout, one row per series and period: Serie, Regionkod, Period (ISO),
+Värde, Anmärkning. A missing value is written as its status with meaning, or "Data saknas";
+"Anmärkning" says "preliminärt", gives a status's meaning, or "Ingen".
+
+XLSX: a sheet "Avsnitt" with the meeting, data note and highlights, then one sheet per chart
+with title, unit, source line ("Källa: … hämtad …") and footnotes above the header row; values
+are numbers with a '#,##0.0'-style format, which Swedish Excel shows as "1 234,5".
+
+CSV: one file per chart, UTF-8 with BOM, ';' between fields, decimal comma and no thousands
+separator (so Swedish Excel reads the values as numbers), ASCII minus, CRLF line ends. The
+source line is a trailing "Källa" column on every row rather than a comment line, so the file
+stays one rectangular table that Excel and `csv.reader` open without options.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table as SheetTable
+from openpyxl.worksheet.table import TableStyleInfo
+
+from stats.charts import NO_VALUE
+from stats.chartspec import Chart, caption, chart_decimals, footnotes
+from stats.export.content import is_missing, remark, shown_frame
+from stats.fmt import format_period
+
+if TYPE_CHECKING:
+    from stats.export import Section
+
+NO_REMARK = "Ingen"
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def header(chart: Chart) -> list[str]:
+    """Column names of a chart's data rows."""
+    return ["Serie", "Regionkod", "Period", f"Värde ({chart.unit})", "Anmärkning"]
+
+
+def data_rows(chart: Chart) -> Iterator[list[Any]]:
+    """Long rows of what the chart shows (a bar chart: its period): series, region, period, ..."""
+    frame = shown_frame(chart)
+    n = len(frame)
+    status = frame["status"] if "status" in frame.columns else [None] * n
+    prelim = frame["preliminary"] if "preliminary" in frame.columns else [False] * n
+    for series, region, period, value, st, pr in zip(
+        frame["series"], frame["region_code"], frame["period"], frame["value"], status, prelim,
+        strict=True,
+    ):  # fmt: skip
+        note = remark(value, st, pr)
+        shown: Any = (note or NO_VALUE) if is_missing(value) else float(value)
+        yield [str(series), str(region), format_period(str(period)), shown, note or NO_REMARK]
+
+
+def number_format(decimals: int) -> str:
+    """Excel's stored format ('#,##0.0'); Swedish Excel shows it with space and comma."""
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def sheet_names(charts: list[Chart]) -> list[str]:
+    """Unique sheet names of at most 31 characters without []:*?/\\ ("1 Arbetslöshet …")."""
+    names: list[str] = []
+    for i, chart in enumerate(charts, start=1):
+        title = _SHEET_FORBIDDEN.sub(" ", chart.title)
+        names.append(f"{i} {title}"[:SHEET_NAME_MAX].rstrip())
+    return names
+
+
+def _write_chart_sheet(ws: Any, chart: Chart, home: str, index: int) -> None:
+    ws.append([chart.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"Enhet: {chart.unit}"])
+    ws.append([caption(chart, home)])
+    for note in footnotes(chart):
+        ws.append([note])
+    ws.append([])
+    columns = header(chart)
+    ws.append(columns)
+    head = ws.max_row
+    for cell in ws[head]:
+        cell.font = Font(bold=True)
+    fmt = number_format(chart_decimals(chart))
+    for row in data_rows(chart):
+        ws.append(row)
+        value = ws.cell(row=ws.max_row, column=4)
+        if isinstance(row[3], float):
+            value.number_format = fmt
+        else:
+            value.alignment = Alignment(horizontal="right")
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    last = ws.max_row
+    if last > head:
+        ref = f"A{head}:{get_column_letter(len(columns))}{last}"
+        table = SheetTable(displayName=f"Diagram{index}", ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        ws.add_table(table)
+    for letter, width in zip("ABCDE", (28, 11, 10, 16, 24), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def write_xlsx(section: Section, path: Path) -> Path:
+    """The whole section: an "Avsnitt" sheet and one sheet per chart."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Avsnitt"
+    summary.append([f"{section.title} {section.meeting_date}"])
+    summary["A1"].font = Font(bold=True, size=14)
+    for line in (section.subtitle, section.data_note):
+        if line:
+            summary.append([line])
+    summary.append([])
+    if section.highlights:
+        summary.append(["Det viktigaste"])
+        summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
+        for text in section.highlights:
+            summary.append([text])
+        summary.append([])
+    summary.append(["Flik", "Diagram", "Källa"])
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    names = sheet_names(section.charts)
+    for name, chart in zip(names, section.charts, strict=True):
+        summary.append([name, chart.title, caption(chart, section.home)])
+    summary.column_dimensions["A"].width = 34
+    summary.column_dimensions["B"].width = 40
+    for i, (name, chart) in enumerate(zip(names, section.charts, strict=True), start=1):
+        _write_chart_sheet(wb.create_sheet(name), chart, section.home, i)
+    wb.properties.title = f"{section.title} {section.meeting_date}"
+    wb.properties.language = "sv-SE"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))
+    return path
+
+
+def csv_number(value: float) -> str:
+    """A value as Swedish Excel reads a number: full precision, decimal comma, no grouping."""
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = f"{value:.15f}".rstrip("0")
+    text = text.removesuffix(".0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def csv_text(chart: Chart, home: str) -> str:
+    """The chart's rows as CSV text (without BOM): header row, then one row per value."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    source = caption(chart, home)
+    writer.writerow([*header(chart), "Källa"])
+    for row in data_rows(chart):
+        value = row[3]
+        shown = csv_number(value) if isinstance(value, float) else value
+        writer.writerow([*row[:3], shown, row[4], source])
+    return out.getvalue()
+
+
+def write_csv(chart: Chart, home: str, path: Path) -> Path:
+    """One chart's data as a CSV file Swedish Excel opens correctly (UTF-8 with BOM)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(csv_text(chart, home), encoding="utf-8-sig", newline="")
+    return path
