@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import pandas as pd
 import responses
 
 from stats.refresh import Outcome
+from stats.store import open_reader, open_writer
 
 T = TypeVar("T")
 
@@ -57,3 +60,35 @@ def replay(register: Callable[[responses.RequestsMock], None], call: Callable[[]
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps)
         return call()
+
+
+def add_release(
+    db: Path,
+    series_id: str,
+    revise: dict[tuple[str, str], float] | None = None,
+    new_period: str | None = None,
+) -> None:
+    """A refresh-like new release: the latest one with revised values and a copied new month."""
+    con = open_reader(db)
+    try:
+        release_id, meta = con.execute(
+            "select release_id, meta from latest_release where series_id = ?", [series_id]
+        ).fetchone() or (None, None)
+        frame = con.execute(
+            "select region_code, period, dims, value, status, preliminary from observation "
+            "where release_id = ?",
+            [release_id],
+        ).df()
+        labels = con.execute(
+            "select dimension, code, label from label where release_id = ?", [release_id]
+        ).df()
+    finally:
+        con.close()
+    for (region, period), value in (revise or {}).items():
+        frame.loc[(frame["region_code"] == region) & (frame["period"] == period), "value"] = value
+    if new_period:
+        last = frame[frame["period"] == frame["period"].max()].assign(period=new_period)
+        frame = pd.concat([frame, last], ignore_index=True)
+    with open_writer(db) as store:
+        result = store.add_release(series_id, frame, json.loads(str(meta)), [], labels)
+    assert result.new

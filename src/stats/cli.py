@@ -16,6 +16,9 @@ from rich.table import Table
 from stats.catalog import Series, load_catalog
 from stats.config import Settings, load_settings
 from stats.errors import StatsError
+from stats.export import NoBrowser, export_section
+from stats.export.from_meeting import meeting_section
+from stats.meeting_store import load_meeting, meeting_path, meetings_dir
 from stats.refresh import Outcome, refresh, run_series
 from stats.snapshot import load_snapshot, write_snapshot
 from stats.sources.base import FetchedPart
@@ -112,6 +115,28 @@ def import_file(settings: Settings, series: Series, path: Path) -> Outcome:
         return run_series(store, settings.raw_dir, default_sources(), series, lambda _s: fetched)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    formats = {f.strip() for part in args.format for f in part.split(",") if f.strip()}
+    meeting = load_meeting(meeting_path(meetings_dir(), args.meeting))
+    out_dir = Path(args.out or f"export/{meeting.date}")
+    con = open_reader(settings.db_path)
+    try:
+        section = meeting_section(con, meeting, settings.home_region, current=args.current)
+    finally:
+        con.close()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        written = export_section(section, formats, out_dir)
+    except NoBrowser as exc:
+        for path in exc.written:
+            out.print(str(path), markup=False, highlight=False)
+        raise
+    for path in written:
+        out.print(str(path), markup=False, highlight=False)
+    return 0
+
+
 def cmd_status(_args: argparse.Namespace) -> int:
     settings = load_settings()
     con = open_reader(settings.db_path)
@@ -142,6 +167,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         func=cmd_load_snapshot
     )
     sub.add_parser("status", help="visa senaste release per serie").set_defaults(func=cmd_status)
+    p = sub.add_parser("export", help="exportera ett mötes statistikavsnitt")
+    p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--format",
+        nargs="+",
+        required=True,
+        metavar="FORMAT",
+        help="docx, pptx, png, svg, xlsx, csv (flera med komma eller mellanslag)",
+    )
+    p.add_argument("--out", metavar="DIR", help="mapp för filerna (standard export/<datum>)")
+    p.add_argument("--current", action="store_true", help="aktuella data i stället för frysta")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("import-sni", help="importera sysselsatta per region, SNI-kod och år")
     p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
     p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")

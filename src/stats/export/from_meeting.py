@@ -1,0 +1,55 @@
+"""A meeting's statistics section for export: charts drawn over its frozen (or current) data."""
+
+from __future__ import annotations
+
+import duckdb
+
+from stats.chartspec import draw
+from stats.export import Section
+from stats.fmt import format_date
+from stats.indicators import open_scope
+from stats.meetings import Meeting, pinned_releases
+
+
+def _chart_highlights(meeting: Meeting) -> dict[int, str]:
+    """Each highlight tied to data goes beside the first chart of the same indicator slice."""
+    out: dict[int, str] = {}
+    for highlight in meeting.highlights:
+        claim = highlight.claim
+        if claim is None:
+            continue
+        for i, spec in enumerate(meeting.charts):
+            same_slice = set(claim.filters) <= set(spec.filters) or not claim.filters
+            if spec.indicator == claim.indicator and same_slice and i not in out:
+                out[i] = highlight.text
+                break
+    return out
+
+
+def meeting_section(
+    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: str, *, current: bool = False
+) -> Section:
+    """The section as presented: a frozen meeting's pinned releases unless `current`."""
+    frozen = meeting.frozen is not None and not current
+    releases = pinned_releases(con, meeting)[0] if frozen else None
+    scope = open_scope(con, releases)
+    try:
+        charts = [draw(scope, spec, home) for spec in meeting.charts]
+    finally:
+        scope.close()
+    if frozen and meeting.frozen is not None:
+        note = f"Data som visades {format_date(meeting.frozen.at)}."
+    else:
+        fetched = [m["fetched_at"] for c in charts for m in c.metas if m.get("fetched_at")]
+        note = "Aktuella data" + (
+            f", senast hämtade {format_date(max(fetched))}." if fetched else "."
+        )
+    return Section(
+        meeting_date=meeting.date,
+        title=meeting.title,
+        charts=charts,
+        home=home,
+        highlights=[h.text for h in meeting.highlights],
+        chart_highlights=_chart_highlights(meeting),
+        data_note=note,
+    )
