@@ -10,26 +10,61 @@ st.set_page_config(page_title="Näringslivsstatistik", layout="wide")
 # no English "Deploy" button or developer options for the people reading the statistics
 st.set_option("client.toolbarMode", "viewer")
 page = st.navigation(
-    [
-        st.Page(
-            PAGES / "befolkning.py",
-            title="Befolkning per månad",
-            icon=":material/groups:",
-            url_path="befolkning",
-            default=True,
-        ),
-        st.Page(
-            PAGES / "serier.py",
-            title="Alla serier",
-            icon=":material/show_chart:",
-            url_path="serier",
-        ),
-        st.Page(
-            PAGES / "kallor.py",
-            title="Datakällor",
-            icon=":material/database:",
-            url_path="kallor",
-        ),
-    ]
+    {
+        "Möten": [
+            st.Page(
+                PAGES / "moten.py",
+                title="Möten",
+                icon=":material/event:",
+                url_path="moten",
+                default=True,
+            ),
+            st.Page(PAGES / "mote.py", title="Mötet", icon=":material/slideshow:", url_path="mote"),
+            st.Page(
+                PAGES / "forbered.py",
+                title="Förbered möte",
+                icon=":material/lock:",
+                url_path="forbered",
+            ),
+        ],
+        "Statistik": [
+            st.Page(
+                PAGES / "befolkning.py",
+                title="Befolkning per månad",
+                icon=":material/groups:",
+                url_path="befolkning",
+            ),
+            st.Page(
+                PAGES / "serier.py",
+                title="Alla serier",
+                icon=":material/show_chart:",
+                url_path="serier",
+            ),
+            st.Page(
+                PAGES / "arbetsmarknad.py",
+                title="Arbetsmarknad och företag",
+                icon=":material/work:",
+                url_path="arbetsmarknad",
+            ),
+            st.Page(
+                PAGES / "prognoser.py",
+                title="Befolkningsframskrivningar",
+                icon=":material/timeline:",
+                url_path="prognoser",
+            ),
+            st.Page(
+                PAGES / "cirkular.py",
+                title="Cirkulär ekonomi",
+                icon=":material/recycling:",
+                url_path="cirkular",
+            ),
+            st.Page(
+                PAGES / "kallor.py",
+                title="Datakällor",
+                icon=":material/database:",
+                url_path="kallor",
+            ),
+        ],
+    }
 )
 page.run()

@@ -1,5 +1,6 @@
 -- queries/befolkning_bas.sql: population to divide counts by, per region and period, and which
--- population it is: the same month (monthly series) or 31 December of the year before.
+-- population it is: the same month (monthly series) or 31 December of the year before, and the
+-- series it comes from (so a chart cites only the population it used).
 with month_pop as (
     select region_code, period, value
     from folkmangd_manad_total
@@ -8,11 +9,11 @@ with month_pop as (
 
 year_end as (
     -- 31 December populations: the annual series, else the kommun table of the home län
-    select region_code, period as year, value
+    select region_code, period as year, value, series_id
     from obs
     where series_id = 'folkmangd_ar' and dims = '{}' and value is not null
     union all
-    select region_code, period as year, value
+    select region_code, period as year, value, series_id
     from obs
     where series_id = 'folkmangd_kommun_2020'
         and dims = '{"Kon": "TotSa"}'
@@ -25,10 +26,15 @@ year_end as (
 ),
 
 final as (
-    select region_code, period, value as population, 'samma månad' as population_basis
+    select
+        region_code,
+        period,
+        value as population,
+        'samma månad' as population_basis,
+        'folkmangd_manad' as population_series
     from month_pop
     union all
-    select region_code, year as period, value, '31 december samma år' as population_basis
+    select region_code, year as period, value, '31 december samma år', series_id
     from year_end
 )
 

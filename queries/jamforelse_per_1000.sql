@@ -24,7 +24,8 @@ with_population as (
             when m.population is not null then m.population_basis
             when y.population is not null
                 then '31 december ' || cast(cast(substr(c.period, 1, 4) as integer) - 1 as varchar)
-        end as population_basis
+        end as population_basis,
+        coalesce(m.population_series, y.population_series) as population_series
     from counts c
     left join population m
         on m.region_code = c.region_code and m.period = c.period

@@ -25,7 +25,9 @@ def normalise(text: str) -> str:
 
 
 def run_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=30).run()
+    """The whole app, switched to the population page (the landing page lists meetings)."""
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    return at.switch_page("src/stats/app_pages/befolkning.py").run()
 
 
 def test_query_jamtland_and_derived_riket(snapshot_db: Path) -> None:

@@ -39,7 +39,7 @@ def test_befolkning_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(url, wait_until="commit")
+            page.goto(f"{url}/befolkning", wait_until="commit")
             page.wait_for_selector(
                 "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
             )
@@ -91,5 +91,81 @@ def test_serier_and_kallor_pages_render(snapshot_db: Path, tmp_path: Path) -> No
             assert page.locator("[data-testid='stException']").count() == 0
             assert page.get_by_text("Inbäddad ögonblicksbild").first.is_visible()
             page.screenshot(path=str(ARTIFACTS / "kallor.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_arbetsmarknad_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (
+        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+            page.goto(f"{url}/arbetsmarknad", wait_until="commit")
+            wait_ready(page)
+            page.get_by_role("heading", name="Arbetslöshet 20–64 år, 2024-01").wait_for()
+            assert page.locator("[data-testid='stSkeleton']").count() == 0
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.locator(".js-plotly-plot").count() >= 4
+            assert page.get_by_text("Källa: Tillväxtanalys via Regionfakta").first.is_visible()
+            metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
+            assert metric.replace("\u00a0", " ") == "3,6 %", metric
+            # the app scrolls inside its main section: grow the window to show the whole page
+            height = page.evaluate(
+                "document.querySelector(\"[data-testid='stMain']\").scrollHeight"
+            )
+            page.set_viewport_size({"width": 1400, "height": int(height)})
+            wait_ready(page)
+            page.screenshot(path=str(ARTIFACTS / "arbetsmarknad.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_meeting_page_by_url_and_download(snapshot_db: Path, tmp_path: Path) -> None:
+    import openpyxl
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (
+        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+            page.goto(f"{url}/mote?datum=2024-06-17", wait_until="commit")
+            wait_ready(page)
+            page.get_by_role("heading", name="Regional näringslivsdialog, 2024-06-17").wait_for()
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.get_by_text("något fler än föregående månad", exact=False).is_visible()
+            assert page.get_by_text("Fortsatt risk för ökade konkurser", exact=False).is_visible()
+            assert page.locator(".js-plotly-plot").count() >= 2
+            assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
+            height = page.evaluate(
+                "document.querySelector(\"[data-testid='stMain']\").scrollHeight"
+            )
+            page.set_viewport_size({"width": 1400, "height": int(height)})
+            wait_ready(page)
+            page.screenshot(path=str(ARTIFACTS / "mote.png"), full_page=True)
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name="Excel med data").click()
+            download = info.value
+            assert download.suggested_filename == "2024-06-17_statistik.xlsx"
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            book = openpyxl.load_workbook(saved)
+            assert book.sheetnames[0] == "Avsnitt" and len(book.sheetnames) == 9
+
+            page.goto(url, wait_until="commit")
+            page.get_by_role("heading", name="Tidigare möten").wait_for(timeout=60_000)
+            assert page.get_by_role("link", name="Regional näringslivsdialog, 2024-06-17").count()
+            page.screenshot(path=str(ARTIFACTS / "moten.png"), full_page=True)
         finally:
             browser.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -60,7 +61,6 @@ def test_refresh_runs_while_another_process_holds_the_database(
             duckdb.connect(str(snapshot_db))
         revised = real_data()
         revised["value"][0] = 245300
-        import json
 
         with responses.RequestsMock() as rsps:
             register_ok(rsps, json.dumps(revised).encode())
@@ -106,3 +106,22 @@ def test_a_failed_write_leaves_the_live_file_untouched(snapshot_db: Path) -> Non
 def test_reader_on_missing_database_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="run `stats load-snapshot`"):
         open_reader(tmp_path / "none.duckdb")
+
+
+def test_a_reader_opened_after_a_swap_sees_the_new_file_in_the_same_process(
+    snapshot_db: Path, tmp_path: Path
+) -> None:
+    old = open_reader(snapshot_db)  # the app's cached connection stays open
+    count = "select count(*) from release where series_id = 'folkmangd_manad'"
+    assert old.execute(count).fetchall() == [(1,)]
+    revised = real_data()
+    revised["value"][0] = 245300
+    with responses.RequestsMock() as rsps:
+        register_ok(rsps, json.dumps(revised).encode())
+        outcome, _ = run_refresh(snapshot_db, tmp_path / "raw")
+    assert outcome.ok and outcome.new
+    new = open_reader(snapshot_db)
+    assert new.execute(count).fetchall() == [(2,)]
+    assert old.execute(count).fetchall() == [(1,)]
+    links = list(snapshot_db.parent.glob(f".{snapshot_db.name}.*.ro"))
+    assert len(links) == 1  # the writer removed the link to the replaced version

@@ -157,7 +157,7 @@ def line_figure(
         value_format,
         height,
         showlegend=len(names) > 1,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
         hovermode="closest",
     )
     key = _symbol_key(any_preliminary, bool(missing))

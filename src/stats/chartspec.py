@@ -187,8 +187,11 @@ def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
     metas = chart_metas(scope, indicator)
     if used and indicator.inputs:
         wanted = {i.series for i in indicator.inputs if i.measure in used}
-        wanted |= set(indicator.series) - {i.series for i in indicator.inputs}
-        metas = [m for m in metas if m["series_id"] in wanted] or metas
+        others = set(indicator.series) - {i.series for i in indicator.inputs}
+        if "population_series" in frame.columns:
+            # cite only the population the rates were divided by
+            others = set(frame["population_series"].dropna().astype(str))
+        metas = [m for m in metas if m["series_id"] in wanted | others] or metas
     return Chart(spec, indicator, frame, metas)
 
 
@@ -218,10 +221,14 @@ WHOLE_UNITS = ("personer", "antal", "företag", "annonser", "platser")
 
 
 def chart_decimals(chart: Chart) -> int:
-    """Decimals a chart shows: the spec's, else 0 for counts and 1 for rates and shares."""
+    """Decimals a chart shows: the spec's, else 0 for counts, 3 for rates under 1, else 1."""
     if chart.spec.decimals is not None:
         return chart.spec.decimals
-    return 0 if chart.unit in WHOLE_UNITS else 1
+    if chart.unit in WHOLE_UNITS:
+        return 0
+    values = chart.frame["value"].dropna().abs() if "value" in chart.frame.columns else None
+    # small rates (e.g. bankruptcies per 1 000 inhabitants in a month) need more decimals
+    return 3 if values is not None and len(values) and float(values.max()) < 1 else 1
 
 
 def is_bar(chart: Chart) -> bool:

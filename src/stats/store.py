@@ -280,6 +280,7 @@ def open_writer(db_path: Path) -> Iterator[Store]:
         finally:
             con.close()
         os.replace(work, db_path)
+        _remove_old_links(db_path)
     finally:
         work.unlink(missing_ok=True)
         Path(f"{work}.wal").unlink(missing_ok=True)
@@ -296,8 +297,41 @@ def db_signature(db_path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
+def _reader_link(db_path: Path) -> Path:
+    """A hard link named after the live file's inode, so each file version is its own path.
+
+    DuckDB keeps one database instance per path in a process: a second connection to the same
+    path after a writer swapped the file would reuse the old, still-open instance and show old
+    data. A per-inode name gives every version its own instance; the link keeps that version
+    readable until its readers close, and the next writer removes links to old versions.
+    """
+    for _ in range(3):
+        st = db_path.stat()
+        link = db_path.with_name(f".{db_path.name}.{st.st_ino}.ro")
+        if not link.exists():
+            tmp = link.with_name(f"{link.name}.{os.getpid()}.tmp")
+            tmp.unlink(missing_ok=True)
+            os.link(db_path, tmp)
+            os.replace(tmp, link)
+        if link.stat().st_ino == st.st_ino:
+            return link
+    raise StoreError(f"{db_path}: the file keeps changing while it is opened; try again")
+
+
+def _remove_old_links(db_path: Path) -> None:
+    """Drop reader links to replaced versions (open readers keep their version until closed)."""
+    live = db_path.stat().st_ino
+    for link in db_path.parent.glob(f".{db_path.name}.*.ro"):
+        if link.stat().st_ino != live:
+            link.unlink(missing_ok=True)
+
+
 def open_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the live database (never blocks and is never blocked)."""
     if not db_path.exists():
         raise StoreError(f"{db_path}: no database yet; run `stats load-snapshot` or `make run`")
-    return duckdb.connect(str(db_path), read_only=True)
+    try:
+        path = _reader_link(db_path)
+    except OSError:
+        path = db_path  # a file system without hard links: the path itself
+    return duckdb.connect(str(path), read_only=True)

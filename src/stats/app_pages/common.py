@@ -1,9 +1,10 @@
-"""What every page shares: the cached read-only connection, the chart block and the table."""
+"""What every page shares: the cached read-only connection, drawn chart specs, chart and table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from stats.catalog import Catalog, Series
-from stats.charts import source_caption
+from stats.charts import COLOURS, NO_VALUE, STATUS_TEXT, source_caption, value_table
+from stats.chartspec import Chart, ChartSpec, alt_text, caption, draw, figure, footnotes
+from stats.config import load_settings
 from stats.errors import StoreError
-from stats.fmt import keep_dates_whole
-from stats.store import open_reader
+from stats.fmt import format_number, format_percent, keep_dates_whole
+from stats.indicators import open_scope
+from stats.series_data import series_with_data
+from stats.store import db_signature, open_reader
 
 NO_DATA = "Ingen data ännu — kör `stats refresh`"
 # catalog source → publisher, for series that have no release yet to say it themselves
@@ -28,6 +33,9 @@ PUBLISHERS = {
     "af_varsel": "Arbetsförmedlingen",
     "kolada": "Kolada (RKA)",
 }
+UNRANKED = "Rangordnas inte"
+# a database file and its version (path, signature), the key of every cached read
+Db = tuple[str, tuple[int, int]]
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
 
 
@@ -114,3 +122,143 @@ def show_table(table: pd.DataFrame, numeric: list[str] | None = None) -> None:
     right = st.column_config.TextColumn(alignment="right")
     columns = list(table.columns)[1:] if numeric is None else numeric
     st.dataframe(table, hide_index=True, column_config=dict.fromkeys(columns, right))
+
+
+def show_static_table(table: pd.DataFrame, numeric: list[str]) -> None:
+    """A short table printed whole (no scrolling, long labels wrap); `numeric` aligns right."""
+    right = {"text-align": "right !important"}
+    aligned = table.style.set_properties(subset=pd.Index(numeric), **right)
+    st.table(aligned, hide_index=True)
+
+
+def open_database() -> Db | None:
+    """Path and file version of the configured database, or None when there is no file yet."""
+    path = load_settings().db_path
+    signature = db_signature(path)
+    return None if signature is None else (str(path), signature)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_series_with_data(db_path: str, signature: tuple[int, int]) -> set[str]:
+    """Ids of the series that have a release in this database file version."""
+    with reading(db_path, signature) as con:
+        return series_with_data(con)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: str) -> Chart:
+    """A chart spec drawn over the latest releases of one database file version."""
+    with reading(db_path, signature) as con:
+        scope = open_scope(con)
+        try:
+            return draw(scope, spec, home)
+        finally:
+            scope.close()
+
+
+def with_frame(chart: Chart, frame: pd.DataFrame, **changes: Any) -> Chart:
+    """The same chart over other rows (one month, one region), with spec fields changed."""
+    spec = replace(chart.spec, **changes)
+    return Chart(spec, chart.indicator, frame.reset_index(drop=True), chart.metas)
+
+
+def missing_text(series: Series) -> str:
+    """ "<title> (<publisher, tables>): Ingen data ännu — kör `stats refresh`"."""
+    return f"{series.title} ({declared_source(series)}): {NO_DATA}"
+
+
+def cell(value: Any, text: str) -> str:
+    """`text` for a value, "Data saknas" when there is none (no empty table cells)."""
+    return NO_VALUE if value is None or pd.isna(value) else text
+
+
+def rank_text(rank: Any, ranked: int, total: int = 21) -> str:
+    """ "plats 5 av 21", saying so when fewer than all 21 län have a value."""
+    if rank is None or pd.isna(rank):
+        return "ingen plats (värde saknas)"
+    if ranked < total:
+        return f"plats {int(rank)} av {ranked} län med värde"
+    return f"plats {int(rank)} av {total}"
+
+
+def percent_range(values: Iterable[float], decimals: int = 1) -> str:
+    """The span of shares in percent, e.g. "1,4–2,9 %" (one value: "2,9 %")."""
+    finite = [v for v in values if v is not None and not pd.isna(v)]
+    if not finite:
+        return NO_VALUE
+    low, high = format_number(min(finite), decimals), format_percent(max(finite), decimals)
+    return high if format_percent(min(finite), decimals) == high else f"{low}–{high}"
+
+
+def period_title(periods: Iterable[str]) -> str:
+    """Column title for SCB period codes: "År", "Månad" or "Period"."""
+    codes = [str(p) for p in periods]
+    if codes and all(len(p) == 4 and p.isdigit() for p in codes):
+        return "År"
+    if codes and all(len(p) == 7 and p[4] == "M" for p in codes):
+        return "Månad"
+    return "Period"
+
+
+def symbol_key(frame: pd.DataFrame) -> str | None:
+    """ "Teckenförklaring: .. = uppgift saknas …" for the status symbols in a frame."""
+    if "status" not in frame.columns:
+        return None
+    symbols = sorted({str(s) for s in frame["status"].dropna() if s})
+    if not symbols:
+        return None
+    return "Teckenförklaring: " + "; ".join(
+        f"{s} = {STATUS_TEXT.get(s, 'se källan')}" for s in symbols
+    )
+
+
+def show_drawn(
+    chart: Chart, home: str, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
+) -> None:
+    """A drawn spec: figure with alt text, "Källa: …" line, footnotes, table in an expander."""
+    st.plotly_chart(
+        figure(chart) if fig is None else fig, alt=alt_text(chart), config={"displaylogo": False}
+    )
+    st.caption(keep_dates_whole(caption(chart, home)))
+    for note in footnotes(chart):
+        st.caption(note)
+    with st.expander("Visa som tabell"):
+        if table is None:
+            table = value_table(
+                chart.frame,
+                decimals=chart.spec.decimals or 0,
+                x_title=period_title(chart.frame["period"]),
+            )
+        show_table(table)
+        key = symbol_key(chart.frame)
+        if key:
+            st.caption(key)
+
+
+def show_ranked_bars(chart: Chart, home: str) -> None:
+    """Bars for one period, highest first; the home region hatched and coloured apart."""
+    frame = chart.frame.dropna(subset=["value"]).sort_values("value", ascending=False)
+    if frame.empty:
+        st.info("Inga värden att jämföra för den här perioden.")
+        return
+    ranked = with_frame(chart, frame, kind="bar")
+    fig = figure(ranked)
+    home_bar = [code == home for code in frame["region_code"]]
+    # colour is never the only cue: the home bar is also hatched
+    fig.update_traces(
+        marker_color=[COLOURS[1] if h else COLOURS[0] for h in home_bar],
+        marker_pattern_shape=["/" if h else "" for h in home_bar],
+    )
+    decimals = chart.spec.decimals or 0
+    table = pd.DataFrame(
+        {
+            "Region": frame["series"],
+            chart.unit[:1].upper() + chart.unit[1:]: [
+                format_number(v, decimals) for v in frame["value"]
+            ],
+        }
+    )
+    if "rank" in frame.columns:
+        # Riket and kommuner are not ranked among the 21 län
+        table["Plats"] = [UNRANKED if pd.isna(r) else str(int(r)) for r in frame["rank"]]
+    show_drawn(ranked, home, fig=fig, table=table)

@@ -96,7 +96,11 @@ if others:
 
 st.header("Datakällornas aktualitet")
 db = open_database()
-table = freshness(*db) if db else pd.DataFrame()
+try:
+    table = freshness(*db) if db else pd.DataFrame()
+except StatsError as exc:
+    st.error(str(exc))
+    table = pd.DataFrame()
 if table.empty:
     st.info("Ingen data ännu — kör `stats refresh`")
 else:

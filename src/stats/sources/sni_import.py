@@ -133,7 +133,7 @@ class ImportSource:
         )
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
-        name = raw.url.rsplit("/", 1)[-1]
+        name = raw.url.removeprefix("file:").rsplit("/", 1)[-1]
         frame = parse_import(raw.content, name)
         frame["status"] = None
         frame["preliminary"] = False
