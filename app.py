@@ -1,6 +1,7 @@
 """Näringslivsstatistik: page setup and navigation only; the pages live in src/stats/app_pages."""
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -9,8 +10,12 @@ PAGES = Path(__file__).parent / "src" / "stats" / "app_pages"
 st.set_page_config(page_title="Näringslivsstatistik", layout="wide")
 # no English "Deploy" button or developer options for the people reading the statistics
 st.set_option("client.toolbarMode", "viewer")
-page = st.navigation(
-    {
+
+
+@st.cache_resource
+def pages() -> dict[str, list[Any]]:
+    """The pages, made once per server process (resolving their files costs every run)."""
+    return {
         "Möten": [
             st.Page(
                 PAGES / "moten.py",
@@ -66,5 +71,7 @@ page = st.navigation(
             ),
         ],
     }
-)
+
+
+page = st.navigation(pages())
 page.run()

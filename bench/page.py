@@ -139,7 +139,7 @@ def main() -> None:
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.perf_counter()
-            page.goto(url, wait_until="commit")
+            page.goto(f"{url}/befolkning", wait_until="commit")
             wait_ready(page)
             cold = time.perf_counter() - start
             warm = []

@@ -154,6 +154,7 @@ def test_meeting_page_by_url_and_download(snapshot_db: Path, tmp_path: Path) -> 
             page.set_viewport_size({"width": 1400, "height": int(height)})
             wait_ready(page)
             page.screenshot(path=str(ARTIFACTS / "mote.png"), full_page=True)
+            page.get_by_text("Exportera för protokoll och bilder").click()
             with page.expect_download(timeout=60_000) as info:
                 page.get_by_role("button", name="Excel med data").click()
             download = info.value

@@ -57,7 +57,17 @@ def page(name: str, **params: str) -> AppTest:
 
 
 def table_texts(at: AppTest) -> str:
+    """The chart tables' cells (the page builds a table when its switch is turned on)."""
+    for switch in at.toggle:
+        if switch.label == "Visa som tabell" and not switch.value:
+            switch.set_value(True)
+    at.run()
     return " ".join(str(df.value.to_numpy().tolist()) for df in at.dataframe)
+
+
+def switch(at: AppTest, label: str) -> None:
+    next(t for t in at.toggle if t.label == label).set_value(True)
+    at.run()
 
 
 def test_landing_lists_meetings_and_freshness(snapshot_db: Path, meetings: Path) -> None:
@@ -91,7 +101,7 @@ def test_frozen_numbers_stay_after_a_refresh_and_current_shows_the_new(
     shown = table_texts(at)
     assert "'11'" in shown and "'12'" not in shown
     assert any("ändrats sedan mötet" in e.label for e in at.expander)
-    at.toggle[0].set_value(True).run()
+    switch(at, "Visa aktuella data")
     assert "'12'" in table_texts(at)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -212,27 +212,71 @@ def symbol_key(frame: pd.DataFrame) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Everything shown for a drawn spec, computed once (figures and tables are costly)."""
+
+    chart: Chart
+    figure: go.Figure
+    alt: str
+    caption: str
+    notes: list[str]
+    table: pd.DataFrame
+    key: str | None
+
+
+def prepare(
+    chart: Chart, home: str, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
+) -> Prepared:
+    """Figure, alt text, source line, footnotes and table of a drawn spec."""
+    if table is None:
+        table = value_table(
+            chart.frame,
+            decimals=chart.spec.decimals or 0,
+            x_title=period_title(chart.frame["period"]),
+        )
+    fig = figure(chart) if fig is None else fig
+    # Streamlit's theme styles the chart in the browser; Plotly's own template (7 kB per
+    # figure) would only be serialised, hashed and sent with every view
+    fig.update_layout(template="none")
+    return Prepared(
+        chart=chart,
+        figure=fig,
+        alt=alt_text(chart),
+        caption=keep_dates_whole(caption(chart, home)),
+        notes=footnotes(chart),
+        table=table,
+        key=symbol_key(chart.frame),
+    )
+
+
+def show_prepared(prepared: Prepared, *, table_key: str | None = None) -> None:
+    """A prepared chart: figure with alt text, "Källa: …" line, footnotes and its table.
+
+    The table sits in an expander, or with `table_key` behind a "Visa som tabell" switch that
+    builds it only when asked (pages with many charts stay quick for many viewers).
+    """
+    st.plotly_chart(prepared.figure, alt=prepared.alt, config={"displaylogo": False})
+    st.caption(prepared.caption)
+    for note in prepared.notes:
+        st.caption(note)
+    if table_key is not None:
+        if st.toggle("Visa som tabell", key=table_key):
+            show_table(prepared.table)
+            if prepared.key:
+                st.caption(prepared.key)
+        return
+    with st.expander("Visa som tabell"):
+        show_table(prepared.table)
+        if prepared.key:
+            st.caption(prepared.key)
+
+
 def show_drawn(
     chart: Chart, home: str, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
 ) -> None:
     """A drawn spec: figure with alt text, "Källa: …" line, footnotes, table in an expander."""
-    st.plotly_chart(
-        figure(chart) if fig is None else fig, alt=alt_text(chart), config={"displaylogo": False}
-    )
-    st.caption(keep_dates_whole(caption(chart, home)))
-    for note in footnotes(chart):
-        st.caption(note)
-    with st.expander("Visa som tabell"):
-        if table is None:
-            table = value_table(
-                chart.frame,
-                decimals=chart.spec.decimals or 0,
-                x_title=period_title(chart.frame["period"]),
-            )
-        show_table(table)
-        key = symbol_key(chart.frame)
-        if key:
-            st.caption(key)
+    show_prepared(prepare(chart, home, fig=fig, table=table))
 
 
 def show_ranked_bars(chart: Chart, home: str) -> None:

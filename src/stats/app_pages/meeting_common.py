@@ -6,8 +6,8 @@ import re
 
 import streamlit as st
 
-from stats.app_pages.common import reading
-from stats.chartspec import Chart, ChartSpec, draw
+from stats.app_pages.common import Prepared, prepare, reading
+from stats.chartspec import ChartSpec, draw
 from stats.indicators import open_scope
 from stats.meetings import Meeting
 
@@ -29,18 +29,23 @@ def meeting_when(meeting: Meeting) -> str:
     return f"{when}, {meeting.place}" if meeting.place else when
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def load_pinned_chart(
     db_path: str,
     signature: tuple[int, int],
     spec: ChartSpec,
     home: str,
     releases: tuple[int, ...] | None,
-) -> Chart:
-    """A spec drawn over the given releases (None: the latest) of one database file version."""
+) -> Prepared:
+    """A spec drawn and prepared over the given releases (None: the latest) of one file version.
+
+    Shared by every viewer of the meeting and never changed after it is made, so it is cached
+    as a resource: each session reuses the same figure and table instead of building its own.
+    """
     with reading(db_path, signature) as con:
         scope = open_scope(con, None if releases is None else list(releases))
         try:
-            return draw(scope, spec, home)
+            chart = draw(scope, spec, home)
         finally:
             scope.close()
+    return prepare(chart, home)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stats.app_pages.common import open_database, reading, show_drawn
+from stats.app_pages.common import open_database, reading, show_prepared
 from stats.app_pages.meeting_common import (
     KIND_TEXT,
     STATUS_ICON,
@@ -17,7 +17,7 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.highlights import HighlightCheck, check_highlights
 from stats.meeting_store import list_meetings, load_meeting, meeting_path, meetings_dir
-from stats.meetings import Meeting, changes_since, pinned_releases
+from stats.meetings import Change, Meeting, changes_since, pinned_releases
 
 PARAM = "datum"
 
@@ -70,6 +70,22 @@ def show_highlights(meeting: Meeting, checks: list[HighlightCheck]) -> None:
                 st.caption(f"Vid mötet: {check.presented.status}. {check.presented.observed}")
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def meeting_state(
+    db_path: str, signature: tuple[int, int], meeting: Meeting, home: str
+) -> tuple[list[int], list[str], list[HighlightCheck], list[Change]]:
+    """Pins, checked highlights and changes for one meeting version and database version.
+
+    The same for every viewer until the meeting is saved or the database is refreshed (both
+    are part of the key), so it is computed once and shared.
+    """
+    with reading(db_path, signature) as con:
+        pinned, missing = pinned_releases(con, meeting) if meeting.frozen else ([], [])
+        checks = check_highlights(con, meeting, home)
+        changes = changes_since(con, meeting, home) if meeting.frozen else []
+    return pinned, missing, checks, changes
+
+
 def render() -> None:
     home = load_settings().home_region
     meeting = choose_meeting()
@@ -81,10 +97,7 @@ def render() -> None:
     if db is None:
         st.info("Ingen data ännu — kör `stats refresh`")
         return
-    with reading(*db) as con:
-        pinned, missing = pinned_releases(con, meeting) if meeting.frozen else ([], [])
-        checks = check_highlights(con, meeting, home)
-        changes = changes_since(con, meeting, home) if meeting.frozen else []
+    pinned, missing, checks, changes = meeting_state(*db, meeting, home)
     releases: tuple[int, ...] | None = None
     current = meeting.frozen is None
     if meeting.frozen:
@@ -110,14 +123,16 @@ def render() -> None:
         st.caption(plain(meeting.notes))
     show_highlights(meeting, checks)
     st.subheader("Diagram")
-    for spec in meeting.charts:
-        chart = load_pinned_chart(*db, spec, home, releases)
+    for number, spec in enumerate(meeting.charts):
+        prepared = load_pinned_chart(*db, spec, home, releases)
+        chart = prepared.chart
         st.markdown(f"#### {plain(chart.title)}")
         if chart.frame.empty:
             st.info(f"{chart.title}: Ingen data ännu — kör `stats refresh`")
             continue
-        show_drawn(chart, home)
-    show_downloads(db, meeting, home, current)
+        show_prepared(prepared, table_key=f"tabell-{number}")
+    if st.toggle("Exportera för protokoll och bilder", key="export"):
+        show_downloads(db, meeting, home, current)
 
 
 try:
