@@ -39,7 +39,10 @@ snapshot: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/decode.py
+	$(BIN)/python bench/indicators.py
 	$(BIN)/python bench/page.py
+	$(BIN)/python -m bench.meeting
+	$(BIN)/python bench/export.py
 
 clean:
-	rm -rf $(VENV) data/stats.duckdb data/stats.duckdb.* data/raw
+	rm -rf $(VENV) data/stats.duckdb data/stats.duckdb.* data/.stats.duckdb.* data/raw

@@ -1,14 +1,50 @@
 -- queries/arbetsmarknad_lan.sql: labour-market rates (unemployment, employment rate) per län and
--- month with Riket alongside and each län's rank among the 21 län (1 = highest value).
+-- month with Riket alongside and each län's rank among the 21 län (1 = highest value): the
+-- declared inputs plus SCB's monthly BAS table when it has been fetched.
 with inputs as (
     select measure, series_id, dims
     from indicator_input
 ),
 
-source as (
+declared as (
     select i.measure, o.region_code, o.period, o.value, o.status, o.preliminary
     from obs o
     join inputs i on o.series_id = i.series_id and o.dims = i.dims
+),
+
+bas_monthly as (
+    -- SCB BAS per month (TAB6260): contents, sex and age chosen by SCB's own labels, since
+    -- the codes are not known offline; totals for both sexes, 20–64 år
+    select
+        case
+            when lc.label ilike 'sysselsättningsgrad%' then 'sysselsattningsgrad'
+            when lc.label ilike 'arbetslöshet%' then 'arbetsloshet_bas'
+        end as measure,
+        o.region_code,
+        o.period,
+        o.value,
+        o.status,
+        o.preliminary
+    from obs o
+    join label lc
+        on lc.release_id = o.release_id and lc.dimension = 'ContentsCode'
+        and lc.code = o.dims->>'$.ContentsCode'
+    join label lk
+        on lk.release_id = o.release_id and lk.dimension = 'Kon'
+        and lk.code = o.dims->>'$.Kon'
+    join label la
+        on la.release_id = o.release_id and la.dimension = 'Alder'
+        and la.code = o.dims->>'$.Alder'
+    where o.series_id = 'arbetsmarknadsstatus_manad'
+        and (lk.label ilike 'totalt%' or lk.label ilike '%män och kvinnor%')
+        and la.label like '20-64%'
+),
+
+source as (
+    select * from declared
+    union all
+    select * from bas_monthly
+    where measure is not null
 ),
 
 riket as (

@@ -94,7 +94,8 @@ def test_arbetsmarknad_names_the_series_without_data(
     assert any(c.startswith("Varsel om uppsägning: Personer berörda av varsel") for c in missing)
     assert len(missing) == 5
     assert [i.value for i in at.info] == [
-        f"Bruttoregionprodukt (BRP) per län (SCB, TAB3138): {NO_DATA}"
+        f"Sysselsättningsgrad: Arbetsmarknadsstatus per månad, BAS (SCB, TAB6260): {NO_DATA}",
+        f"Bruttoregionprodukt (BRP) per län (SCB, TAB3138): {NO_DATA}",
     ]
 
 

@@ -125,3 +125,44 @@ def test_scope_is_per_cursor_and_leaves_the_store_alone(snapshot_db: Path) -> No
     assert not run_indicator(b, "folkmangd_manad_total").empty
     with pytest.raises(duckdb.CatalogException):
         con.execute("select * from obs").fetchall()
+
+
+def test_employment_rate_from_the_bas_table_by_label(snapshot_db: Path) -> None:
+    # a hand-built release of TAB6260 in the store's shape (illustrative values, test only):
+    # contents, sex and age are picked by SCB's labels since their codes are not known offline
+    import json
+
+    import pandas as pd
+
+    from stats.store import open_writer
+
+    def dims(contents: str, kon: str) -> str:
+        return json.dumps({"Alder": "20-64", "ContentsCode": contents, "Kon": kon}, sort_keys=True)
+
+    frame = pd.DataFrame(
+        [
+            ("23", "2026M01", dims("C1", "T"), 80.0),
+            ("23", "2026M01", dims("C1", "1"), 81.0),
+            ("00", "2026M01", dims("C1", "T"), 78.5),
+            ("23", "2026M01", dims("C2", "T"), 4.1),
+        ],
+        columns=["region_code", "period", "dims", "value"],
+    ).assign(status=None, preliminary=True)
+    labels = pd.DataFrame(
+        [
+            ("ContentsCode", "C1", "sysselsättningsgrad, procent"),
+            ("ContentsCode", "C2", "arbetslöshet, procent"),
+            ("Kon", "T", "totalt"),
+            ("Kon", "1", "män"),
+            ("Alder", "20-64", "20-64 år"),
+        ],
+        columns=["dimension", "code", "label"],
+    )
+    with open_writer(snapshot_db) as store:
+        store.add_release("arbetsmarknadsstatus_manad", frame, {}, [], labels)
+    frame_out = run_indicator(open_scope(open_reader(snapshot_db)), "arbetsmarknad_lan")
+    row = _row(frame_out, measure="sysselsattningsgrad", region_code="23", period="2026M01")
+    assert (row["value"], row["riket"], bool(row["preliminary"])) == (80.0, 78.5, True)
+    assert _row(frame_out, measure="arbetsloshet_bas", region_code="23", period="2026M01")[
+        "value"
+    ] == pytest.approx(4.1)

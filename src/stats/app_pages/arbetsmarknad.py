@@ -40,7 +40,11 @@ MEASURES = {
     "anstallda_konkurser": ("Anställda berörda av konkurser", "personer"),
     "konkurser_regionfakta": ("Företagskonkurser (Regionfakta)", "företag"),
 }
-RATES = {"arbetsloshet": "Arbetslöshet 20–64 år", "sysselsattningsgrad": "Sysselsättningsgrad"}
+RATES = {
+    "arbetsloshet": "Arbetslöshet 20–64 år",
+    "arbetsloshet_bas": "Arbetslöshet 20–64 år (BAS per månad)",
+    "sysselsattningsgrad": "Sysselsättningsgrad 20–64 år",
+}
 # the population series jamforelse_per_1000 divides by, by its population_basis
 MONTH_POPULATION = "folkmangd_manad"
 YEAR_END_POPULATION = {"folkmangd_ar", "folkmangd_kommun_2020"}
@@ -262,7 +266,8 @@ def show_rates(db: Db, home: str) -> None:
         bars = with_frame(chart, month, title=f"{label} per län", unit="procent", decimals=1)
         show_ranked_bars(bars, home)
     if "sysselsattningsgrad" not in set(chart.frame["measure"]):
-        st.caption("Sysselsättningsgrad per län ingår inte i indikatorn ännu.")
+        series = load_catalog().series["arbetsmarknadsstatus_manad"]
+        st.info(f"Sysselsättningsgrad: {missing_text(series)}")
 
 
 def show_brp(db: Db, home: str, available: set[str]) -> None:
