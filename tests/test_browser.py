@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bench.page import CHROMIUM_ARGS, free_port, serve, wait_ready
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
+VIEWPORT_WIDTH = 1400
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +33,9 @@ def chromium_path() -> str:
     return path
 
 
-def test_befolkning_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def app_page(snapshot_db: Path, tmp_path: Path) -> Iterator[tuple[Page, str]]:
+    """The app served on the snapshot database and a fresh Chromium page: (page, base URL)."""
     from playwright.sync_api import sync_playwright
 
     chromium = chromium_path()
@@ -38,135 +46,105 @@ def test_befolkning_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
     ):
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(f"{url}/befolkning", wait_until="commit")
-            page.wait_for_selector(
-                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+            page = browser.new_page(
+                viewport={"width": VIEWPORT_WIDTH, "height": 1000}, locale="sv-SE"
             )
-            wait_ready(page)
-            assert page.locator("[data-testid='stSkeleton']").count() == 0
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.locator(".js-plotly-plot").count() >= 1
-            assert page.get_by_text("Källa: SCB", exact=False).first.is_visible()
-            ticks = " ".join(page.locator(".js-plotly-plot .ytick text").all_text_contents())
-            assert "132 8" in ticks.replace("\u00a0", " "), ticks
-            assert "," not in ticks, ticks
-            x_ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
-            assert "2026-04" in x_ticks, x_ticks
-            page.screenshot(path=str(ARTIFACTS / "befolkning.png"), full_page=True)
+            yield page, url
         finally:
             browser.close()
 
 
-def test_serier_and_kallor_pages_render(snapshot_db: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    chromium = chromium_path()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(f"{url}/serier?serie=arbetsloshet_bas_manad", wait_until="commit")
-            wait_ready(page)
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
-            ticks = page.locator(".js-plotly-plot .ytick text").all_text_contents()
-            # procent with a decimal comma: "3,0", "4,0", …
-            assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
-            x_ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
-            assert "2020-01" in x_ticks and len(x_ticks) <= 12, x_ticks
-            legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
-            assert legend == ["Jämtlands län", "Riket"], legend
-            page.screenshot(path=str(ARTIFACTS / "serier.png"), full_page=True)
-
-            page.goto(f"{url}/kallor", wait_until="commit")
-            page.wait_for_selector(
-                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
-            )
-            page.get_by_role("heading", name="Datakällor").wait_for()
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.get_by_text("Inbäddad ögonblicksbild").first.is_visible()
-            page.screenshot(path=str(ARTIFACTS / "kallor.png"), full_page=True)
-        finally:
-            browser.close()
+def screenshot_whole_page(page: Page, name: str) -> None:
+    """Grow the window to the main section's scroll height, then screenshot to ARTIFACTS/name."""
+    # the app scrolls inside its main section: grow the window to show the whole page
+    height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": int(height)})
+    wait_ready(page)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_arbetsmarknad_page_renders(snapshot_db: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    chromium = chromium_path()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(f"{url}/arbetsmarknad", wait_until="commit")
-            wait_ready(page)
-            page.get_by_role("heading", name="Arbetslöshet 20–64 år, 2024-01").wait_for()
-            assert page.locator("[data-testid='stSkeleton']").count() == 0
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.locator(".js-plotly-plot").count() >= 4
-            assert page.get_by_text("Källa: Tillväxtanalys via Regionfakta").first.is_visible()
-            metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
-            assert metric.replace("\u00a0", " ") == "3,6 %", metric
-            # the app scrolls inside its main section: grow the window to show the whole page
-            height = page.evaluate(
-                "document.querySelector(\"[data-testid='stMain']\").scrollHeight"
-            )
-            page.set_viewport_size({"width": 1400, "height": int(height)})
-            wait_ready(page)
-            page.screenshot(path=str(ARTIFACTS / "arbetsmarknad.png"), full_page=True)
-        finally:
-            browser.close()
+def test_befolkning_page_renders(app_page: tuple[Page, str]) -> None:
+    page, url = app_page
+    page.goto(f"{url}/befolkning", wait_until="commit")
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    wait_ready(page)
+    assert page.locator("[data-testid='stSkeleton']").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert page.get_by_text("Källa: SCB", exact=False).first.is_visible()
+    ticks = " ".join(page.locator(".js-plotly-plot .ytick text").all_text_contents())
+    assert "132 8" in ticks.replace("\u00a0", " "), ticks
+    assert "," not in ticks, ticks
+    x_ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+    assert "2026-04" in x_ticks, x_ticks
+    page.screenshot(path=str(ARTIFACTS / "befolkning.png"), full_page=True)
 
 
-def test_meeting_page_by_url_and_download(snapshot_db: Path, tmp_path: Path) -> None:
+def test_serier_and_kallor_pages_render(app_page: tuple[Page, str]) -> None:
+    page, url = app_page
+    page.goto(f"{url}/serier?serie=arbetsloshet_bas_manad", wait_until="commit")
+    wait_ready(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
+    ticks = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+    # procent with a decimal comma: "3,0", "4,0", …
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+    x_ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+    assert "2020-01" in x_ticks and len(x_ticks) <= 12, x_ticks
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert legend == ["Jämtlands län", "Riket"], legend
+    page.screenshot(path=str(ARTIFACTS / "serier.png"), full_page=True)
+
+    page.goto(f"{url}/kallor", wait_until="commit")
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    page.get_by_role("heading", name="Datakällor").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Inbäddad ögonblicksbild").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "kallor.png"), full_page=True)
+
+
+def test_arbetsmarknad_page_renders(app_page: tuple[Page, str]) -> None:
+    page, url = app_page
+    page.goto(f"{url}/arbetsmarknad", wait_until="commit")
+    wait_ready(page)
+    page.get_by_role("heading", name="Arbetslöshet 20–64 år, 2024-01").wait_for()
+    assert page.locator("[data-testid='stSkeleton']").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator(".js-plotly-plot").count() >= 4
+    assert page.get_by_text("Källa: Tillväxtanalys via Regionfakta").first.is_visible()
+    metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert metric.replace("\u00a0", " ") == "3,6 %", metric
+    screenshot_whole_page(page, "arbetsmarknad.png")
+
+
+def test_meeting_page_by_url_and_download(app_page: tuple[Page, str], tmp_path: Path) -> None:
     import openpyxl
-    from playwright.sync_api import sync_playwright
 
-    chromium = chromium_path()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(f"{url}/mote?datum=2024-06-17", wait_until="commit")
-            wait_ready(page)
-            page.get_by_role("heading", name="Regional näringslivsdialog, 2024-06-17").wait_for()
-            assert page.locator("[data-testid='stException']").count() == 0
-            assert page.get_by_text("något fler än föregående månad", exact=False).is_visible()
-            assert page.get_by_text("Fortsatt risk för ökade konkurser", exact=False).is_visible()
-            assert page.locator(".js-plotly-plot").count() >= 2
-            assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
-            height = page.evaluate(
-                "document.querySelector(\"[data-testid='stMain']\").scrollHeight"
-            )
-            page.set_viewport_size({"width": 1400, "height": int(height)})
-            wait_ready(page)
-            page.screenshot(path=str(ARTIFACTS / "mote.png"), full_page=True)
-            page.get_by_text("Exportera för protokoll och bilder").click()
-            with page.expect_download(timeout=60_000) as info:
-                page.get_by_role("button", name="Excel med data").click()
-            download = info.value
-            assert download.suggested_filename == "2024-06-17_statistik.xlsx"
-            saved = tmp_path / download.suggested_filename
-            download.save_as(saved)
-            book = openpyxl.load_workbook(saved)
-            assert book.sheetnames[0] == "Avsnitt" and len(book.sheetnames) == 9
+    page, url = app_page
+    page.goto(f"{url}/mote?datum=2024-06-17", wait_until="commit")
+    wait_ready(page)
+    page.get_by_role("heading", name="Regional näringslivsdialog, 2024-06-17").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("något fler än föregående månad", exact=False).is_visible()
+    assert page.get_by_text("Fortsatt risk för ökade konkurser", exact=False).is_visible()
+    assert page.locator(".js-plotly-plot").count() >= 2
+    assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
+    screenshot_whole_page(page, "mote.png")
+    page.get_by_text("Exportera för protokoll och bilder").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Excel med data").click()
+    download = info.value
+    assert download.suggested_filename == "2024-06-17_statistik.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    book = openpyxl.load_workbook(saved)
+    assert book.sheetnames[0] == "Avsnitt" and len(book.sheetnames) == 9
 
-            page.goto(url, wait_until="commit")
-            page.get_by_role("heading", name="Tidigare möten").wait_for(timeout=60_000)
-            assert page.get_by_role("link", name="Regional näringslivsdialog, 2024-06-17").count()
-            page.screenshot(path=str(ARTIFACTS / "moten.png"), full_page=True)
-        finally:
-            browser.close()
+    page.goto(url, wait_until="commit")
+    page.get_by_role("heading", name="Tidigare möten").wait_for(timeout=60_000)
+    assert page.get_by_role("link", name="Regional näringslivsdialog, 2024-06-17").count()
+    page.screenshot(path=str(ARTIFACTS / "moten.png"), full_page=True)

@@ -8,15 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from stats.charts import (
-    alt_text,
-    bar_figure,
-    ckm_note,
-    line_figure,
-    needed_decimals,
-    source_caption,
-    value_table,
-)
+from stats.charts import alt_text, bar_figure, line_figure, needed_decimals, value_table
+from stats.citation import ckm_note, source_caption
 from stats.fmt import format_period
 from stats.series_data import series_meta
 from stats.store import open_reader

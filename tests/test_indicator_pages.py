@@ -6,19 +6,24 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from stats import cli
 from stats.store import open_writer
-from tests.test_pages import captions, normalise, open_page
+from tests.test_pages import (
+    NO_DATA,
+    NO_DATA_KINDS,
+    captions,
+    normalise,
+    open_page,
+    open_page_without_data,
+)
 
 ARBETSMARKNAD = "src/stats/app_pages/arbetsmarknad.py"
 PROGNOSER = "src/stats/app_pages/prognoser.py"
 CIRKULAR = "src/stats/app_pages/cirkular.py"
-NO_DATA = "Ingen data ännu — kör `stats refresh`"
 # a hand-built test file with illustrative numbers, not real employment figures: 1 800 of
 # 50 000 employed in SCB's circular codes (33.12, 95.11) and 200 more in rental (77.11)
 SNI_FILE = "region;sni;år;sysselsatta\n23;33.12;2022;1000\n23;95.11;2022;800\n"
@@ -185,17 +190,12 @@ def test_cirkular_shows_the_open_bas_groups(
     assert any(c.startswith("Källa: SCB") for c in captions(at))
 
 
-@pytest.mark.parametrize("kind", ["missing-file", "empty-database"])
+@NO_DATA_KINDS
 @pytest.mark.parametrize(
     "page", [ARBETSMARKNAD, PROGNOSER, CIRKULAR], ids=["arbetsmarknad", "prognoser", "cirkular"]
 )
 def test_indicator_pages_without_data(
     page: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / f"{kind}.duckdb"
-    if kind == "empty-database":
-        duckdb.connect(str(db)).close()
-    at = open_page(db, monkeypatch, page)
-    assert not at.exception
-    assert not at.error
+    at = open_page_without_data(kind, tmp_path, monkeypatch, page)
     assert any(NO_DATA in i.value for i in at.info)

@@ -15,14 +15,13 @@ from stats.chartspec import ChartSpec, draw
 from stats.config import ROOT
 from stats.indicators import open_scope
 from stats.meeting_store import (
-    dumps_meeting,
     list_meetings,
     load_meeting,
     meeting_path,
     meetings_dir,
-    parse_meeting,
     save_meeting,
 )
+from stats.meeting_toml import dumps_meeting, parse_meeting
 from stats.meetings import (
     Highlight,
     Meeting,

@@ -39,6 +39,23 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: st
     return at.switch_page(page).run()
 
 
+# what a page must survive: no database file yet, or one with no tables in it
+NO_DATA_KINDS = pytest.mark.parametrize("kind", ["missing-file", "empty-database"])
+
+
+def open_page_without_data(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> AppTest:
+    """The page on a missing or empty database; it must render with no exception or error."""
+    db = tmp_path / f"{kind}.duckdb"
+    if kind == "empty-database":
+        duckdb.connect(str(db)).close()
+    at = open_page(db, monkeypatch, page)
+    assert not at.exception
+    assert not at.error
+    return at
+
+
 def pick_series(at: AppTest, series_id: str) -> AppTest:
     return at.selectbox(key="serie").set_value(series_id).run()
 
@@ -183,17 +200,12 @@ def test_kallor_shows_failed_fetch(
     )
 
 
-@pytest.mark.parametrize("kind", ["missing-file", "empty-database"])
+@NO_DATA_KINDS
 @pytest.mark.parametrize("page", [SERIER, KALLOR], ids=["serier", "kallor"])
 def test_pages_without_data(
     page: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / f"{kind}.duckdb"
-    if kind == "empty-database":
-        duckdb.connect(str(db)).close()
-    at = open_page(db, monkeypatch, page)
-    assert not at.exception
-    assert not at.error
+    at = open_page_without_data(kind, tmp_path, monkeypatch, page)
     if page == SERIER:
         assert [i.value for i in at.info] == [NO_DATA]
     else:

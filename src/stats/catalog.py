@@ -24,6 +24,7 @@ SOURCES: dict[str, tuple[bool, bool]] = {
     "jobtech_historical": (False, False),
     "jobtech_search": (False, False),
     "af_varsel": (True, False),
+    "af_monthly": (True, False),
     "kolada": (True, False),
     "realdata": (True, False),
     "import": (True, False),

@@ -1,17 +1,18 @@
-"""Plotly figures and their source lines, in Swedish number and date format."""
+"""Plotly figures and their value tables, in Swedish number and date format.
+
+The source lines under them are in `stats.citation`.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from stats.config import load_settings
-from stats.fmt import MISSING, format_date, format_number, format_period
+from stats.fmt import MISSING, format_number, format_period
 
 # Plotly's separators string is "<decimal><thousands>": decimal comma, space between thousands
 SEPARATORS = ", "
@@ -21,14 +22,11 @@ COLOURS = ("#1f5f8b", "#c8553d", "#2a7f62", "#6c4f8f", "#8a6d1d")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 
-# who processed the figures, per home län; SCB asks not to present processed data as its own
-PROCESSORS = {"23": "Region Jämtland Härjedalen"}
-DEFAULT_PROCESSOR = "näringslivsstatistik"
-
 # what the symbols in a status column mean (Trafa, Kolada and Arbetsförmedlingen conventions)
 STATUS_TEXT = {
     MISSING: "uppgift saknas eller för osäker",
     "<5": "färre än 5",
+    "<5-summa": "summan innehåller antal under 5",
     "–": "inget finns",
     "-": "inget finns",
     ".": "ej tillämpligt",
@@ -43,12 +41,7 @@ MISSING_COLOUR = "#4f5859"
 _KEY_PLACE = {"xref": "paper", "yref": "paper", "x": 1, "y": 1.02, "showarrow": False}
 _KEY_PLACE |= {"xanchor": "right", "yanchor": "bottom"}
 
-# only SCB's PxWebApi 2 ids are worth citing; file names and stitched KPI lists are not
-_SCB_TABLE_ID = re.compile(r"^TAB\d+$")
 _MONTH_CODE = re.compile(r"^\d{4}M\d{2}$")
-_CKM = re.compile(r"CKM|Cell Key Method", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
-_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 def _style(i: int) -> tuple[str, str, str]:
@@ -367,53 +360,3 @@ def alt_text(
             f"{format_number(end['value'], decimals)} ({format_period(str(end['period']))})"
         )
     return f"Linjediagram: {title}, {span}, {unit}: " + "; ".join(parts) + "."
-
-
-def _cite(table: str, label: str | None) -> str:
-    if not label:
-        return table
-    if _SCB_TABLE_ID.match(table) and table not in label:
-        return f"{label} ({table})"
-    return label
-
-
-def source_caption(meta: Mapping[str, Any], home: str | None = None) -> str:
-    """Source line, e.g. "Källa: SCB, <title> (TAB6471), hämtad 2026-06-15. Bearbetning: …".
-
-    The publisher is followed by the licence when the release names one ("Kolada (RKA),
-    CC BY 4.0"); a table id is cited only when it is SCB's (TAB6471), never a file name.
-    `home` is the home län code (default: the configured STATS_HOME_REGION).
-    """
-    home = load_settings().home_region if home is None else home
-    processor = PROCESSORS.get(home, DEFAULT_PROCESSOR)
-    return (
-        f"Källa: {cited_publisher(meta)}, {cited_tables(meta)}, "
-        f"hämtad {format_date(meta['fetched_at'])}. Bearbetning: {processor}."
-    )
-
-
-def cited_publisher(meta: Mapping[str, Any]) -> str:
-    """Publisher of a release plus its licence when it names one: "Kolada (RKA), CC BY 4.0"."""
-    publisher = str(meta.get("source", "SCB")) or "utgivare okänd"
-    return f"{publisher}, {meta['license']}" if meta.get("license") else publisher
-
-
-def cited_tables(meta: Mapping[str, Any]) -> str:
-    """The tables of a release by title, SCB's with their id: "<title> (TAB6471)"."""
-    labels: Mapping[str, str] = meta.get("table_labels", {})
-    tables = meta.get("table_ids") or meta.get("tables") or list(labels)
-    return "; ".join(dict.fromkeys(_cite(str(t), labels.get(t)) for t in tables))
-
-
-def ckm_note(meta: Mapping[str, Any], sentences: int = 3) -> str | None:
-    """SCB's Cell Key Method note, shortened to its first sentences plus the one naming CKM."""
-    note = next((n for n in meta.get("notes", []) if _CKM.search(str(n))), None)
-    if note is None:
-        return None
-    text = " ".join(_MARKDOWN_LINK.sub(r"\1", str(note)).split())
-    parts = _SENTENCE_END.split(text)
-    kept = parts[:sentences]
-    naming = next((p for p in parts if _CKM.search(p)), None)
-    if naming is not None and naming not in kept:
-        kept.append(naming)
-    return "Not från SCB: " + " ".join(kept)

@@ -16,15 +16,8 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from stats.charts import (
-    DEFAULT_PROCESSOR,
-    PROCESSORS,
-    bar_figure,
-    cited_publisher,
-    cited_tables,
-    ckm_note,
-    line_figure,
-)
+from stats.charts import bar_figure, line_figure
+from stats.citation import DEFAULT_PROCESSOR, PROCESSORS, cited_publisher, cited_tables, ckm_note
 from stats.errors import StatsError
 from stats.fmt import format_date, format_number, format_period
 from stats.indicators import Indicator, load_indicators, run_indicator

@@ -1,10 +1,10 @@
 """Meetings of the regional näringslivsdialog: charts, highlights, notes and frozen data.
 
-A meeting is plain data (one TOML file each, see meeting_store.py). Freezing pins the content
-hash of every store release its charts and claims read, so the meeting can later be drawn over
-exactly the numbers that were shown (`pinned_releases` + `indicators.open_scope`), and
-`changes_since` lists what has happened to those series since: new releases, revised values,
-new periods and new projection vintages.
+A meeting is plain data (one TOML file each: format in meeting_toml.py, files in
+meeting_store.py). Freezing pins the content hash of every store release its charts and claims
+read, so the meeting can later be drawn over exactly the numbers that were shown
+(`pinned_releases` + `indicators.open_scope`), and `changes_since` lists what has happened to
+those series since: new releases, revised values, new periods and new projection vintages.
 """
 
 from __future__ import annotations

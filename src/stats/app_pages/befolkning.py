@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from stats.app_pages.common import NO_DATA, reading, show_chart, show_table
-from stats.charts import alt_text, ckm_note, line_figure, value_table
+from stats.charts import alt_text, line_figure, value_table
+from stats.citation import ckm_note
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, format_period

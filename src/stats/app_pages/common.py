@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from stats.catalog import Catalog, Series
-from stats.charts import COLOURS, NO_VALUE, STATUS_TEXT, source_caption, value_table
+from stats.charts import COLOURS, NO_VALUE, STATUS_TEXT, value_table
 from stats.chartspec import Chart, ChartSpec, alt_text, caption, draw, figure, footnotes
+from stats.citation import source_caption
 from stats.config import load_settings
 from stats.errors import StoreError
 from stats.fmt import format_number, format_percent, keep_dates_whole

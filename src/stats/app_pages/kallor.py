@@ -11,7 +11,8 @@ import streamlit as st
 
 from stats.app_pages.common import declared_publisher, declared_tables, ordered_series, reading
 from stats.catalog import Series, load_catalog
-from stats.charts import NO_VALUE, cited_tables
+from stats.charts import NO_VALUE
+from stats.citation import cited_tables
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_date, format_number, keep_dates_whole

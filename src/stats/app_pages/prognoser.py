@@ -21,8 +21,9 @@ from stats.app_pages.common import (
     with_frame,
 )
 from stats.catalog import load_catalog
-from stats.charts import NO_VALUE, source_caption
+from stats.charts import NO_VALUE
 from stats.chartspec import Chart, ChartSpec
+from stats.citation import source_caption
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, keep_dates_whole

@@ -23,11 +23,11 @@ from stats.charts import (
     STATUS_TEXT,
     alt_text,
     bar_figure,
-    ckm_note,
     line_figure,
     needed_decimals,
     value_table,
 )
+from stats.citation import ckm_note
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_period

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stats.charts import DEFAULT_PROCESSOR, PROCESSORS
 from stats.chartspec import Chart, file_stem
+from stats.citation import DEFAULT_PROCESSOR, PROCESSORS
 from stats.errors import StatsError
 from stats.export.docx_export import write_docx
 from stats.export.images import (

@@ -168,7 +168,7 @@ def pick_link(links: Sequence[Link], pattern: re.Pattern[str], page: str, series
 
 
 @cache
-def _region_names() -> dict[str, str]:
+def region_names() -> dict[str, str]:
     """Län names as AF may print them (full, short, with code) → SCB code, plus Riket → 00."""
     regions = load_regions()
     out = dict.fromkeys(RIKET_NAMES, regions.riket_code)
@@ -181,7 +181,7 @@ def _region_names() -> dict[str, str]:
 
 
 def _region_columns(row: Sequence[Any]) -> dict[int, str]:
-    names = _region_names()
+    names = region_names()
     keys = [_text(v).casefold() for v in row]
     return {i: names[k] for i, k in enumerate(keys) if k in names}
 

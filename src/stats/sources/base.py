@@ -9,6 +9,8 @@ from typing import Any, Protocol
 import pandas as pd
 
 from stats.catalog import Part, Series
+from stats.errors import DecodeError, SourceError
+from stats.jsonstat import Dataset, parse_jsonstat
 from stats.sources.http import RawResponse
 
 # columns every decoded frame has, besides one column per `series.dims` entry
@@ -67,3 +69,41 @@ class Source(Protocol):
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         """Turn one raw response into long rows; raise a StatsError naming what is wrong."""
         ...
+
+
+class ReplaySource:
+    """An adapter with nothing to fetch online: `fetch` replays the part's latest release.
+
+    Subclasses set `name`, `missing` (the SourceError's message when there is no release to
+    replay yet) and `decode`.
+    """
+
+    name: str
+    missing: str
+
+    def replay_table(self, part: Part) -> str:
+        """The table id a replayed part is stored under."""
+        return part.table or part.source
+
+    def fetch(
+        self,
+        series: Series,
+        part: Part,
+        part_index: int,
+        home: str,
+        previous: Sequence[RawResponse] = (),
+    ) -> FetchedPart:
+        if previous:
+            table_id = self.replay_table(part)
+            return FetchedPart(part, part_index, self.name, table_id, tuple(previous))
+        raise SourceError(self.missing, series=series.id)
+
+
+def parse_jsonstat_response(series: Series, table_id: str, raw: RawResponse) -> Dataset:
+    """A JSON-stat2 response body as a Dataset; a body that does not parse is a SourceError."""
+    try:
+        return parse_jsonstat(raw.content)
+    except DecodeError as exc:
+        raise SourceError(
+            f"table {table_id}: {exc}", series=series.id, table=table_id, url=raw.url
+        ) from None

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import requests
 
@@ -42,6 +42,16 @@ class RateLimit:
 
     max_calls: int
     window: float
+
+
+class HttpOptions(TypedDict, total=False):
+    """HttpClient's transport settings, which each source's client takes and passes on as is."""
+
+    session: requests.Session | None
+    timeout: float
+    max_retries: int
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
 
 
 class HttpClient:

@@ -14,22 +14,20 @@ import json
 import logging
 import math
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-import requests
 
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged
 from stats.regions import load_regions
 from stats.sources.base import Decoded, FetchedPart
-from stats.sources.http import HttpClient, RateLimit, RawResponse
+from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse
 
 log = logging.getLogger(__name__)
 
@@ -242,23 +240,12 @@ class JobtechClient:
         self,
         base_url: str,
         *,
-        session: requests.Session | None = None,
         rate: RateLimit | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        **http: Unpack[HttpOptions],
     ) -> None:
-        self.http = HttpClient(
-            base_url,
-            rate=rate or RateLimit(1, 1.0),
-            session=session,
-            timeout=timeout,
-            max_retries=max_retries,
-            sleep=sleep,
-            clock=clock,
-        )
+        http.setdefault("timeout", 60.0)
+        self.http = HttpClient(base_url, rate=rate or RateLimit(1, 1.0), **http)
         self.now = now
 
     def count(self, params: Mapping[str, str], *, series: str) -> RawResponse:
@@ -304,16 +291,34 @@ def months_old(period: int, fetched_at: datetime) -> int:
     return month_index(day.year, day.month) - period
 
 
-class JobtechHistoricalSource:
-    """New ads and vacancies per publication month and geography from the Historical ads API."""
+class JobtechSource:
+    """What both JobTech adapters share: a paced client on the adapter's API, known geographies."""
 
-    name = "jobtech_historical"
+    name: str
 
     def __init__(
         self, client: JobtechClient | None = None, known: frozenset[str] | None = None
     ) -> None:
         self.client = client or JobtechClient(URLS[self.name])
         self.known = known if known is not None else TAXONOMY_LAN | TAXONOMY_KOMMUNER
+
+    def meta(self, label: str, note: str) -> dict[str, Any]:
+        """A decoded response's meta: `note` first, then the Platsbanken and Riket notes."""
+        return {
+            "label": label,
+            "source": SOURCE_TEXT,
+            "notes": [note, PLATSBANKEN_NOTE, RIKET_NOTE],
+            "note_mandatory": [True, True, False],
+            "units": {k: dict(v) for k, v in UNITS.items()},
+            "license": "CC0 1.0 (annonserna)",
+            "url": URLS[self.name],
+        }
+
+
+class JobtechHistoricalSource(JobtechSource):
+    """New ads and vacancies per publication month and geography from the Historical ads API."""
+
+    name = "jobtech_historical"
 
     def fetch(
         self,
@@ -385,14 +390,9 @@ class JobtechHistoricalSource:
         options = HistoricalOptions.of(series, part)
         geo, month = self._key(series, raw)
         counts = read_counts(series.id, raw)
-        meta: dict[str, Any] = {
-            "label": "Historiska annonser i Platsbanken per publiceringsmånad (JobTech, /search)",
-            "source": SOURCE_TEXT,
-            "notes": [options.note(), PLATSBANKEN_NOTE, RIKET_NOTE],
-            "note_mandatory": [True, True, False],
-            "units": {k: dict(v) for k, v in UNITS.items()},
-            "license": "CC0 1.0 (annonserna)",
-            "url": URLS[self.name],
-        }
+        meta = self.meta(
+            "Historiska annonser i Platsbanken per publiceringsmånad (JobTech, /search)",
+            options.note(),
+        )
         preliminary = months_old(month, raw.fetched_at) < options.preliminary_months
         return counts_decoded(series, geo, month_code(month), counts, meta, preliminary=preliminary)

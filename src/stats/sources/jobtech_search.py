@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged
 from stats.sources.base import Decoded, FetchedPart
 from stats.sources.http import RawResponse
 from stats.sources.jobtech import (
-    PLATSBANKEN_NOTE,
-    RIKET_NOTE,
-    SOURCE_TEXT,
     TABLE_ID,
-    TAXONOMY_KOMMUNER,
-    TAXONOMY_LAN,
-    UNITS,
-    URLS,
-    JobtechClient,
+    JobtechSource,
     counts_decoded,
     geo_of_url,
     geos_for,
@@ -44,16 +36,10 @@ STOCK_NOTE = (
 )
 
 
-class JobtechSearchSource:
+class JobtechSearchSource(JobtechSource):
     """The current stock of open ads and vacancies per geography from the JobSearch API."""
 
     name = "jobtech_search"
-
-    def __init__(
-        self, client: JobtechClient | None = None, known: frozenset[str] | None = None
-    ) -> None:
-        self.client = client or JobtechClient(URLS[self.name])
-        self.known = known if known is not None else TAXONOMY_LAN | TAXONOMY_KOMMUNER
 
     def fetch(
         self,
@@ -92,13 +78,7 @@ class JobtechSearchSource:
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         geo, _params = geo_of_url(series.id, raw.url)
         counts = read_counts(series.id, raw)
-        meta: dict[str, Any] = {
-            "label": "Publicerade annonser i Platsbanken just nu (JobTech JobSearch, /search)",
-            "source": SOURCE_TEXT,
-            "notes": [STOCK_NOTE, PLATSBANKEN_NOTE, RIKET_NOTE],
-            "note_mandatory": [True, True, False],
-            "units": {k: dict(v) for k, v in UNITS.items()},
-            "license": "CC0 1.0 (annonserna)",
-            "url": URLS[self.name],
-        }
+        meta = self.meta(
+            "Publicerade annonser i Platsbanken just nu (JobTech JobSearch, /search)", STOCK_NOTE
+        )
         return counts_decoded(series, geo, local_date(raw.fetched_at).isoformat(), counts, meta)

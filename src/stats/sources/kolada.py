@@ -14,20 +14,18 @@ import json
 import logging
 import math
 import re
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urljoin, urlparse
 
 import pandas as pd
-import requests
 
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged
 from stats.regions import load_regions
 from stats.sources.base import Decoded, FetchedPart
-from stats.sources.http import HttpClient, RateLimit, RawResponse
+from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse
 
 log = logging.getLogger(__name__)
 
@@ -83,25 +81,8 @@ def envelope(content: bytes, url: str, series: str = "") -> dict[str, Any]:
 class KoladaClient:
     """Kolada v3: paced calls, retries (HttpClient), 25-id chunks and next_url paging."""
 
-    def __init__(
-        self,
-        base_url: str = KOLADA_BASE,
-        *,
-        session: requests.Session | None = None,
-        timeout: float = 30.0,
-        max_retries: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.http = HttpClient(
-            base_url,
-            rate=PACE,
-            session=session,
-            timeout=timeout,
-            max_retries=max_retries,
-            sleep=sleep,
-            clock=clock,
-        )
+    def __init__(self, base_url: str = KOLADA_BASE, **http: Unpack[HttpOptions]) -> None:
+        self.http = HttpClient(base_url, rate=PACE, **http)
 
     def get_pages(
         self,

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
 
-import requests
-
 from stats.errors import SchemaChanged
-from stats.sources.http import HttpClient, RateLimit, RawResponse
+from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse
 from stats.sources.pxweb_selection import cell_count, split_selection
 
 log = logging.getLogger(__name__)
@@ -164,26 +161,9 @@ def path_of(*parts: str) -> str:
 class PxWebV1Client:
     """One PxWeb v1 database: API root (``https://…/PxWeb/api/v1/sv``) plus database name."""
 
-    def __init__(
-        self,
-        api_root: str,
-        database: str,
-        *,
-        session: requests.Session | None = None,
-        timeout: float = 30.0,
-        max_retries: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, api_root: str, database: str, **http: Unpack[HttpOptions]) -> None:
         self.database = database
-        self.http = HttpClient(
-            api_root,
-            session=session,
-            timeout=timeout,
-            max_retries=max_retries,
-            sleep=sleep,
-            clock=clock,
-        )
+        self.http = HttpClient(api_root, **http)
         self._config: V1Config | None = None
 
     def get_config(self) -> V1Config:

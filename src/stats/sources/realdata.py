@@ -23,16 +23,15 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
 from typing import Any
 
 import openpyxl
 import pandas as pd
 
 from stats.catalog import Part, Series
-from stats.errors import SchemaChanged, SourceError
+from stats.errors import SchemaChanged
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, ReplaySource
 from stats.sources.http import RawResponse
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -85,27 +84,14 @@ def _value(text: Any, where: str) -> tuple[float, str | None]:
         raise SchemaChanged(f"{where}: value {text!r} is not a number") from None
 
 
-class RealdataSource:
+class RealdataSource(ReplaySource):
     """Decode declared real data files; there is nothing to fetch online."""
 
     name = "realdata"
-
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
-        if previous:
-            table = part.table or part.source
-            return FetchedPart(part, part_index, self.name, table, tuple(previous))
-        raise SourceError(
-            "a real data file with no API: it is loaded from data/snapshot "
-            "(`stats load-snapshot`), where MANIFEST.toml names its origin",
-            series=series.id,
-        )
+    missing = (
+        "a real data file with no API: it is loaded from data/snapshot "
+        "(`stats load-snapshot`), where MANIFEST.toml names its origin"
+    )
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         opts = part.options

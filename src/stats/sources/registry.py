@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stats.sources.af_excel import AfExcelSource
+from stats.sources.af_monthly import AfMonthlySource
 from stats.sources.base import Source
 from stats.sources.jobtech import JobtechHistoricalSource
 from stats.sources.jobtech_search import JobtechSearchSource
@@ -22,6 +23,7 @@ def default_sources() -> dict[str, Source]:
         "jobtech_search": JobtechSearchSource(),
         "import": ImportSource(),
         "af_varsel": AfExcelSource(),
+        "af_monthly": AfMonthlySource(),
         "tillvaxtanalys": TillvaxtanalysSource(),
         "kolada": KoladaSource(),
     }

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
-
-import requests
 
 from stats.config import URLS
 from stats.errors import DecodeError, SchemaChanged
 from stats.jsonstat import Dataset, parse_jsonstat
-from stats.sources.http import HttpClient, RateLimit, RawResponse, json_body
+from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse, json_body
 from stats.sources.pxweb_selection import (
     Selection,
     cell_count,
@@ -49,41 +46,17 @@ class ScbClient:
         base_url: str = URLS["scb"],
         *,
         lang: str = "sv",
-        session: requests.Session | None = None,
-        timeout: float = 30.0,
-        max_retries: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        **http: Unpack[HttpOptions],
     ) -> None:
         self.lang = lang
-        self.max_retries = max_retries
-        self.http = HttpClient(
-            base_url,
-            default_params={"lang": lang},
-            session=session,
-            timeout=timeout,
-            max_retries=max_retries,
-            sleep=sleep,
-            clock=clock,
-        )
+        self.http = HttpClient(base_url, default_params={"lang": lang}, **http)
+        self.max_retries = self.http.max_retries
         self._config: ApiConfig | None = None
 
-    def _request(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None = None,
-        body: str = "",
-        *,
-        series: str = "",
-        table: str = "",
-        not_found: str = "",
-    ) -> requests.Response:
-        """Read /config first (it sets the pace), then send the call."""
+    def _paced(self) -> HttpClient:
+        """The HttpClient, once /config has been read (it sets the pace); calls go through it."""
         self.get_config()
-        return self.http.request(
-            method, path, params, body, series=series, table=table, not_found=not_found
-        )
+        return self.http
 
     def get_config(self) -> ApiConfig:
         """Fetch /config once and keep it; raise SchemaChanged if a limit is missing."""
@@ -101,7 +74,7 @@ class ScbClient:
     def get_table(self, table_id: str) -> dict[str, Any]:
         """Return the /tables/{id} description of one table, e.g. ``TAB6471``."""
         return json_body(
-            self._request("GET", f"/tables/{quote(table_id, safe='')}", table=table_id)
+            self._paced().request("GET", f"/tables/{quote(table_id, safe='')}", table=table_id)
         )
 
     def search_tables(
@@ -115,7 +88,7 @@ class ScbClient:
         page_number = 1
         while True:
             body = json_body(
-                self._request("GET", "/tables", {**params, "pageNumber": str(page_number)})
+                self._paced().request("GET", "/tables", {**params, "pageNumber": str(page_number)})
             )
             tables.extend(body.get("tables", []))
             page = body.get("page", {})
@@ -128,7 +101,7 @@ class ScbClient:
         """Return one codelist, e.g. ``agg_Ålder10årJ``, with its values and value maps."""
         path = f"/codelists/{quote(codelist_id, safe='')}"
         return json_body(
-            self._request("GET", path, not_found=f"unknown codelist id {codelist_id!r}")
+            self._paced().request("GET", path, not_found=f"unknown codelist id {codelist_id!r}")
         )
 
     def fetch_data(
@@ -153,7 +126,7 @@ class ScbClient:
         responses: list[RawResponse] = []
         for part in parts:
             body = selection_body(part, expanded, selection)
-            resp = self._request(
+            resp = self._paced().request(
                 "POST", path, {"outputFormat": "json-stat2"}, body, series=series, table=table_id
             )
             fetched_at = datetime.now(UTC)
@@ -168,7 +141,7 @@ class ScbClient:
         """Return a table's JSON-stat2 metadata, with codelists applied (``{"Region": "vs_…"}``)."""
         params = {f"codelist[{var}]": cl for var, cl in (codelists or {}).items()}
         path = f"/tables/{quote(table_id, safe='')}/metadata"
-        resp = self._request("GET", path, params, series=series, table=table_id)
+        resp = self._paced().request("GET", path, params, series=series, table=table_id)
         try:
             return parse_jsonstat(resp.content)
         except DecodeError as exc:

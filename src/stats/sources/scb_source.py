@@ -6,10 +6,10 @@ import re
 from collections.abc import Sequence
 
 from stats.catalog import Part, Series
-from stats.errors import DecodeError, SchemaChanged, SourceError
-from stats.jsonstat import Dataset, parse_jsonstat
+from stats.errors import SchemaChanged
+from stats.jsonstat import Dataset
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, parse_jsonstat_response
 from stats.sources.http import RawResponse
 from stats.sources.scb import ScbClient, Selection
 
@@ -61,13 +61,7 @@ class ScbSource:
         return FetchedPart(part, part_index, self.name, table_id, tuple(responses), regions)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
-        try:
-            dataset = parse_jsonstat(raw.content)
-        except DecodeError as exc:
-            raise SourceError(
-                f"table {table_id}: {exc}", series=series.id, table=table_id, url=raw.url
-            ) from None
-        return decode_dataset(series, table_id, dataset)
+        return decode_dataset(series, table_id, parse_jsonstat_response(series, table_id, raw))
 
 
 def decode_dataset(series: Series, table_id: str, dataset: Dataset) -> Decoded:

@@ -12,17 +12,16 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
 from typing import Any
 
 import openpyxl
 import pandas as pd
 
 from stats.catalog import Part, Series
-from stats.errors import SchemaChanged, SourceError
+from stats.errors import SchemaChanged
 from stats.regions import load_regions
 from stats.sni import normalize_sni
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, ReplaySource
 from stats.sources.http import RawResponse
 
 COLUMNS = {
@@ -113,24 +112,14 @@ def parse_import(content: bytes, name: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-class ImportSource:
+class ImportSource(ReplaySource):
     """Files an analyst imports with `stats import-sni`; refresh reuses the last import."""
 
     name = "import"
+    missing = "no file imported yet; run `stats import-sni <fil.csv|fil.xlsx>`"
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
-        if previous:
-            return FetchedPart(part, part_index, self.name, part.table or "import", tuple(previous))
-        raise SourceError(
-            "no file imported yet; run `stats import-sni <fil.csv|fil.xlsx>`", series=series.id
-        )
+    def replay_table(self, part: Part) -> str:
+        return part.table or "import"
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         name = raw.url.removeprefix("file:").rsplit("/", 1)[-1]

@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 
 from stats.catalog import Part, Series
-from stats.errors import DecodeError, SchemaChanged, SourceError
-from stats.jsonstat import Dataset, parse_jsonstat
+from stats.errors import SchemaChanged
+from stats.jsonstat import Dataset
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, parse_jsonstat_response
 from stats.sources.http import RawResponse
 from stats.sources.pxweb_selection import expand_values
 from stats.sources.pxweb_v1 import PxWebV1Client, V1Table, V1Variable
@@ -180,12 +180,7 @@ class TillvaxtanalysSource:
         return FetchedPart(part, part_index, self.name, table_id, tuple(responses), wanted)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
-        try:
-            dataset = parse_jsonstat(raw.content)
-        except DecodeError as exc:
-            raise SourceError(
-                f"table {table_id}: {exc}", series=series.id, table=table_id, url=raw.url
-            ) from None
+        dataset = parse_jsonstat_response(series, table_id, raw)
         try:
             return decode_dataset(series, part, table_id, dataset)
         except SchemaChanged as exc:

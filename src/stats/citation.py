@@ -1,0 +1,70 @@
+"""Source lines for charts and tables: publisher, licence, cited tables and SCB's CKM note."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from stats.config import load_settings
+from stats.fmt import format_date
+
+# who processed the figures, per home län; SCB asks not to present processed data as its own
+PROCESSORS = {"23": "Region Jämtland Härjedalen"}
+DEFAULT_PROCESSOR = "näringslivsstatistik"
+
+# only SCB's PxWebApi 2 ids are worth citing; file names and stitched KPI lists are not
+_SCB_TABLE_ID = re.compile(r"^TAB\d+$")
+_CKM = re.compile(r"CKM|Cell Key Method", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _cite(table: str, label: str | None) -> str:
+    if not label:
+        return table
+    if _SCB_TABLE_ID.match(table) and table not in label:
+        return f"{label} ({table})"
+    return label
+
+
+def source_caption(meta: Mapping[str, Any], home: str | None = None) -> str:
+    """Source line, e.g. "Källa: SCB, <title> (TAB6471), hämtad 2026-06-15. Bearbetning: …".
+
+    The publisher is followed by the licence when the release names one ("Kolada (RKA),
+    CC BY 4.0"); a table id is cited only when it is SCB's (TAB6471), never a file name.
+    `home` is the home län code (default: the configured STATS_HOME_REGION).
+    """
+    home = load_settings().home_region if home is None else home
+    processor = PROCESSORS.get(home, DEFAULT_PROCESSOR)
+    return (
+        f"Källa: {cited_publisher(meta)}, {cited_tables(meta)}, "
+        f"hämtad {format_date(meta['fetched_at'])}. Bearbetning: {processor}."
+    )
+
+
+def cited_publisher(meta: Mapping[str, Any]) -> str:
+    """Publisher of a release plus its licence when it names one: "Kolada (RKA), CC BY 4.0"."""
+    publisher = str(meta.get("source", "SCB")) or "utgivare okänd"
+    return f"{publisher}, {meta['license']}" if meta.get("license") else publisher
+
+
+def cited_tables(meta: Mapping[str, Any]) -> str:
+    """The tables of a release by title, SCB's with their id: "<title> (TAB6471)"."""
+    labels: Mapping[str, str] = meta.get("table_labels", {})
+    tables = meta.get("table_ids") or meta.get("tables") or list(labels)
+    return "; ".join(dict.fromkeys(_cite(str(t), labels.get(t)) for t in tables))
+
+
+def ckm_note(meta: Mapping[str, Any], sentences: int = 3) -> str | None:
+    """SCB's Cell Key Method note, shortened to its first sentences plus the one naming CKM."""
+    note = next((n for n in meta.get("notes", []) if _CKM.search(str(n))), None)
+    if note is None:
+        return None
+    text = " ".join(_MARKDOWN_LINK.sub(r"\1", str(note)).split())
+    parts = _SENTENCE_END.split(text)
+    kept = parts[:sentences]
+    naming = next((p for p in parts if _CKM.search(p)), None)
+    if naming is not None and naming not in kept:
+        kept.append(naming)
+    return "Not från SCB: " + " ".join(kept)
