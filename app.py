@@ -12,64 +12,39 @@ st.set_page_config(page_title="Näringslivsstatistik", layout="wide")
 st.set_option("client.toolbarMode", "viewer")
 
 
+# section → (page file and URL path, title, icon); the first page is the start page
+NAVIGATION = {
+    "Möten": [
+        ("moten", "Möten", "event"),
+        ("mote", "Mötet", "slideshow"),
+        ("forbered", "Förbered möte", "lock"),
+    ],
+    "Statistik": [
+        ("befolkning", "Befolkning per månad", "groups"),
+        ("serier", "Alla serier", "show_chart"),
+        ("arbetsmarknad", "Arbetsmarknad och företag", "work"),
+        ("prognoser", "Befolkningsframskrivningar", "timeline"),
+        ("cirkular", "Cirkulär ekonomi", "recycling"),
+        ("kallor", "Datakällor", "database"),
+    ],
+}
+
+
 @st.cache_resource
 def pages() -> dict[str, list[Any]]:
     """The pages, made once per server process (resolving their files costs every run)."""
     return {
-        "Möten": [
+        section: [
             st.Page(
-                PAGES / "moten.py",
-                title="Möten",
-                icon=":material/event:",
-                url_path="moten",
-                default=True,
-            ),
-            st.Page(PAGES / "mote.py", title="Mötet", icon=":material/slideshow:", url_path="mote"),
-            st.Page(
-                PAGES / "forbered.py",
-                title="Förbered möte",
-                icon=":material/lock:",
-                url_path="forbered",
-            ),
-        ],
-        "Statistik": [
-            st.Page(
-                PAGES / "befolkning.py",
-                title="Befolkning per månad",
-                icon=":material/groups:",
-                url_path="befolkning",
-            ),
-            st.Page(
-                PAGES / "serier.py",
-                title="Alla serier",
-                icon=":material/show_chart:",
-                url_path="serier",
-            ),
-            st.Page(
-                PAGES / "arbetsmarknad.py",
-                title="Arbetsmarknad och företag",
-                icon=":material/work:",
-                url_path="arbetsmarknad",
-            ),
-            st.Page(
-                PAGES / "prognoser.py",
-                title="Befolkningsframskrivningar",
-                icon=":material/timeline:",
-                url_path="prognoser",
-            ),
-            st.Page(
-                PAGES / "cirkular.py",
-                title="Cirkulär ekonomi",
-                icon=":material/recycling:",
-                url_path="cirkular",
-            ),
-            st.Page(
-                PAGES / "kallor.py",
-                title="Datakällor",
-                icon=":material/database:",
-                url_path="kallor",
-            ),
-        ],
+                PAGES / f"{name}.py",
+                title=title,
+                icon=f":material/{icon}:",
+                url_path=name,
+                default=name == "moten",
+            )
+            for name, title, icon in entries
+        ]
+        for section, entries in NAVIGATION.items()
     }
 
 

@@ -352,6 +352,13 @@ def _rows_bransch_per_lan_ar(
     raise book.fail(sheet, "no 'Summa' row below the SNI rows; expected one at the end")
 
 
+def newest_link(client: HttpClient, index_url: str, pattern: re.Pattern[str], series: str) -> Link:
+    """The newest workbook link matching `pattern` on an AF index page (URLs carry new ids)."""
+    page = client.request("GET", index_url, series=series, not_found=f"index page {index_url}")
+    html = page.content.decode("utf-8", errors="replace")
+    return pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
+
+
 class AfExcelSource:
     """Fetch and decode the varsel workbooks declared with source `af_varsel`."""
 
@@ -369,13 +376,7 @@ class AfExcelSource:
         previous: Sequence[RawResponse] = (),
     ) -> FetchedPart:
         opts = parse_options(series, part)
-        page = self.client.request(
-            "GET", opts.index_url, series=series.id, not_found=f"index page {opts.index_url}"
-        )
-        html = page.content.decode("utf-8", errors="replace")
-        link = pick_link(
-            find_xlsx_links(html, opts.index_url), opts.link_pattern, page.url, series.id
-        )
+        link = newest_link(self.client, opts.index_url, opts.link_pattern, series.id)
         log.info("%s: newest file %s", series.id, link.name)
         raw = self.client.fetch_raw("GET", link.url, series=series.id)
         regions = load_regions().resolve(list(series.regions), home)

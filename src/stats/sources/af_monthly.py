@@ -44,8 +44,7 @@ from stats.regions import load_regions
 from stats.sources.af_excel import (
     BASE_URL,
     SOURCE_TEXT,
-    find_xlsx_links,
-    pick_link,
+    newest_link,
     region_names,
 )
 from stats.sources.af_pivot import PivotWorkbook, Value, count_status
@@ -232,12 +231,7 @@ class AfMonthlySource:
         previous: Sequence[RawResponse] = (),
     ) -> FetchedPart:
         opts = parse_options(series, part)
-        page = self.client.request(
-            "GET", opts.index_url, series=series.id, not_found=f"index page {opts.index_url}"
-        )
-        html = page.content.decode("utf-8", errors="replace")
-        links = find_xlsx_links(html, opts.index_url)
-        link = pick_link(links, opts.link_pattern, page.url, series.id)
+        link = newest_link(self.client, opts.index_url, opts.link_pattern, series.id)
         # a new upload gets a new /download/18.<id>/<epoch>/ URL; the same URL is the same file
         raw = next((r for r in previous if r.url == link.url), None)
         if raw is None:
