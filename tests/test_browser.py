@@ -147,4 +147,5 @@ def test_meeting_page_by_url_and_download(app_page: tuple[Page, str], tmp_path: 
     page.goto(url, wait_until="commit")
     page.get_by_role("heading", name="Tidigare möten").wait_for(timeout=60_000)
     assert page.get_by_role("link", name="Regional näringslivsdialog, 2024-06-17").count()
+    page.get_by_text("Tillväxtanalys via Regionfakta").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "moten.png"), full_page=True)

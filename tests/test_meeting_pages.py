@@ -76,7 +76,10 @@ def test_landing_lists_meetings_and_freshness(snapshot_db: Path, meetings: Path)
     links = [m.value for m in at.markdown if "mote?datum=" in m.value]
     assert links and "2024-11-25" in links[0]
     assert any("Datakällornas aktualitet" in h.value for h in at.header)
-    assert "SCB" in table_texts(at) or at.table
+    [freshness] = at.table
+    rows = freshness.value.set_index("Källa")
+    assert rows.loc["SCB", "Källans senaste uppdatering"] == "2026-06-08"
+    assert rows.loc["Tillväxtanalys via Regionfakta", "Senast hämtad"] == "2026-11-27"
 
 
 def test_meeting_page_by_url_shows_highlights_as_text(snapshot_db: Path, meetings: Path) -> None:
