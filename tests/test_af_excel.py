@@ -34,6 +34,7 @@ from stats.sources.af_excel import (
     parse_options,
     pick_link,
 )
+from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 from stats.store import open_writer
 from tests.fixture_files import load_fixture
@@ -399,6 +400,6 @@ def test_429_waits_retry_after_then_gives_up(tmp_path: Path) -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         case_download_429(rsps)
         with pytest.raises(SourceError, match="HTTP 429"):
-            AfExcelSource(client).fetch(series, series.parts[0], 0, "23")
+            AfExcelSource(client).fetch(FetchRequest(series, series.parts[0], 0, "23"))
         downloads = [c for c in rsps.calls if c.request.url == MONTH_FILE]
     assert len(downloads) == 4 and sleep.calls.count(3.0) == 3

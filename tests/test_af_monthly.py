@@ -31,6 +31,7 @@ from stats.refresh import Outcome, refresh
 from stats.regions import load_regions
 from stats.sources.af_monthly import INDEX_URL, MASKED_SUM, AfMonthlySource, parse_options
 from stats.sources.af_pivot import PivotWorkbook, count_status
+from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 from stats.store import open_writer
 from tests.store_checks import assert_failed_cleanly, replay
@@ -426,7 +427,7 @@ def test_an_already_fetched_file_is_not_downloaded_again() -> None:
     before = raw(workbook())
     with responses.RequestsMock() as rsps:
         rsps.get(INDEX_URL, body=index_page())
-        fetched = AfMonthlySource().fetch(series, series.parts[0], 0, "23", (before,))
+        fetched = AfMonthlySource().fetch(FetchRequest(series, series.parts[0], 0, "23", (before,)))
     assert fetched.responses == (before,)
     assert {"00", "23", "2380"} <= set(fetched.expected_regions)
 

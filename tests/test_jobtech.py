@@ -24,7 +24,7 @@ import responses
 from stats.catalog import Catalog, load_catalog
 from stats.errors import CatalogError, SchemaChanged
 from stats.refresh import Outcome, refresh
-from stats.sources.base import Source
+from stats.sources.base import FetchRequest, Source
 from stats.sources.http import RawResponse
 from stats.sources.jobtech import (
     SWEDEN_CONCEPT_ID,
@@ -232,10 +232,10 @@ def test_fetch_reuses_final_months_and_refetches_preliminary_ones(tmp_path: Path
     source = JobtechHistoricalSource(client("jobtech_historical", clock))
     with responses.RequestsMock() as rsps:
         rsps.add_callback(responses.GET, HIST, callback=lambda r: default_counts(params_of_req(r)))
-        first = source.fetch(series, series.parts[0], 0, "23")
+        first = source.fetch(FetchRequest(series, series.parts[0], 0, "23"))
         assert len(rsps.calls) == 5  # 2026-07 … 2026-11
         clock.wall = at("2026-12-10")
-        second = source.fetch(series, series.parts[0], 0, "23", first.responses)
+        second = source.fetch(FetchRequest(series, series.parts[0], 0, "23", first.responses))
         refetched = [params_of(c)["historical-from"][:7] for c in rsps.calls[5:]]
     # July and August were final on 2026-11-27 (≥ 3 months old); September was not
     assert refetched == ["2026-09", "2026-10", "2026-11", "2026-12"]

@@ -9,6 +9,7 @@ import pytest
 
 from stats.catalog import load_catalog
 from stats.errors import SchemaChanged, SourceError
+from stats.sources.base import FetchRequest
 from stats.sources.http import RawResponse
 from stats.sources.realdata import RealdataSource
 
@@ -106,4 +107,4 @@ def test_bad_file_is_rejected_with_the_row(case: str) -> None:
 def test_there_is_nothing_to_fetch_online() -> None:
     series = load_catalog().get("konkurser_lan_regionfakta")
     with pytest.raises(SourceError, match="loaded from data/snapshot"):
-        RealdataSource().fetch(series, series.parts[0], 0, "23")
+        RealdataSource().fetch(FetchRequest(series, series.parts[0], 0, "23"))

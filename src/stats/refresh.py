@@ -13,7 +13,7 @@ from stats.archive import raw_relpath, read_raw, save_raw, sha256_of
 from stats.catalog import Catalog, Series
 from stats.errors import CatalogError, SchemaChanged, StatsError
 from stats.normalize import normalize_series
-from stats.sources.base import FetchedPart, Source
+from stats.sources.base import FetchedPart, FetchRequest, Source
 from stats.sources.http import RawResponse
 from stats.store import ReleaseResult, ResponseRecord, Store
 
@@ -63,7 +63,9 @@ def fetch_series(
     """Call the source of every part of a series."""
     previous = previous or {}
     return [
-        _source(sources, part.source).fetch(series, part, index, home, previous.get(index, []))
+        _source(sources, part.source).fetch(
+            FetchRequest(series, part, index, home, tuple(previous.get(index, [])))
+        )
         for index, part in enumerate(series.parts)
     ]
 

@@ -52,7 +52,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged, SourceError
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 
 log = logging.getLogger(__name__)
@@ -352,11 +352,26 @@ def _rows_bransch_per_lan_ar(
     raise book.fail(sheet, "no 'Summa' row below the SNI rows; expected one at the end")
 
 
-def newest_link(client: HttpClient, index_url: str, pattern: re.Pattern[str], series: str) -> Link:
-    """The newest workbook link matching `pattern` on an AF index page (URLs carry new ids)."""
+def newest_workbook(
+    client: HttpClient,
+    index_url: str,
+    pattern: re.Pattern[str],
+    series: str,
+    previous: Sequence[RawResponse] = (),
+) -> RawResponse:
+    """The newest workbook matching `pattern` on an AF index page, downloaded.
+
+    A new upload gets a new /download/18.<id>/<epoch>/ URL, so a link whose URL is among
+    `previous` is the same file: that response is reused instead of downloaded again.
+    """
     page = client.request("GET", index_url, series=series, not_found=f"index page {index_url}")
     html = page.content.decode("utf-8", errors="replace")
-    return pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
+    link = pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
+    kept = next((r for r in previous if r.url == link.url), None)
+    if kept is not None:
+        return kept
+    log.info("%s: downloading %s", series, link.name)
+    return client.fetch_raw("GET", link.url, series=series)
 
 
 class AfExcelSource:
@@ -367,21 +382,13 @@ class AfExcelSource:
     def __init__(self, client: HttpClient | None = None) -> None:
         self.client = client or HttpClient(BASE_URL, rate=RateLimit(1, 1.0), timeout=60.0)
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        series, part, home = request.series, request.part, request.home
         opts = parse_options(series, part)
-        link = newest_link(self.client, opts.index_url, opts.link_pattern, series.id)
-        log.info("%s: newest file %s", series.id, link.name)
-        raw = self.client.fetch_raw("GET", link.url, series=series.id)
+        raw = newest_workbook(self.client, opts.index_url, opts.link_pattern, series.id)
         regions = load_regions().resolve(list(series.regions), home)
         table = part.table or opts.layout
-        return FetchedPart(part, part_index, self.name, table, (raw,), regions)
+        return request.fetched(self.name, table, (raw,), regions)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         opts = parse_options(series, part)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,11 +43,11 @@ from stats.regions import load_regions
 from stats.sources.af_excel import (
     BASE_URL,
     SOURCE_TEXT,
-    newest_link,
+    newest_workbook,
     region_names,
 )
 from stats.sources.af_pivot import PivotWorkbook, Value, count_status
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 
 log = logging.getLogger(__name__)
@@ -222,23 +221,12 @@ class AfMonthlySource:
     def __init__(self, client: HttpClient | None = None) -> None:
         self.client = client or HttpClient(BASE_URL, rate=RateLimit(1, 1.0), timeout=120.0)
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        series, part, home, previous = request.series, request.part, request.home, request.previous
         opts = parse_options(series, part)
-        link = newest_link(self.client, opts.index_url, opts.link_pattern, series.id)
-        # a new upload gets a new /download/18.<id>/<epoch>/ URL; the same URL is the same file
-        raw = next((r for r in previous if r.url == link.url), None)
-        if raw is None:
-            log.info("%s: downloading %s", series.id, link.name)
-            raw = self.client.fetch_raw("GET", link.url, series=series.id)
+        raw = newest_workbook(self.client, opts.index_url, opts.link_pattern, series.id, previous)
         regions = load_regions().resolve(list(series.regions), home)
-        return FetchedPart(part, part_index, self.name, part.table or "", (raw,), regions)
+        return request.fetched(self.name, part.table or "", (raw,), regions)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         parse_options(series, part)

@@ -30,6 +30,34 @@ class FetchedPart:
 
 
 @dataclass(frozen=True)
+class FetchRequest:
+    """What a source is asked to fetch: one part of a series, for the configured home län.
+
+    `previous` holds this part's raw responses in the series' latest release, so a source that
+    fetches incrementally (e.g. one request per month) can reuse final periods and re-fetch
+    only new and preliminary ones.
+    """
+
+    series: Series
+    part: Part
+    part_index: int
+    home: str
+    previous: tuple[RawResponse, ...] = ()
+
+    def fetched(
+        self,
+        source: str,
+        table_id: str,
+        responses: Sequence[RawResponse],
+        expected_regions: Sequence[str] = (),
+    ) -> FetchedPart:
+        """The answer to this request."""
+        return FetchedPart(
+            self.part, self.part_index, source, table_id, tuple(responses), tuple(expected_regions)
+        )
+
+
+@dataclass(frozen=True)
 class Decoded:
     """One response as long rows: region_code, period, the series' dims, value, status, preliminary.
 
@@ -50,20 +78,8 @@ class Source(Protocol):
 
     name: str
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
-        """Call the API for one part of a series.
-
-        `previous` holds this part's raw responses in the series' latest release, so a source
-        that fetches incrementally (e.g. one request per month) can reuse final periods and
-        re-fetch only new and preliminary ones.
-        """
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        """Call the API for one part of a series."""
         ...
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
@@ -85,18 +101,11 @@ class ReplaySource:
         """The table id a replayed part is stored under."""
         return part.table or part.source
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
-        if previous:
-            table_id = self.replay_table(part)
-            return FetchedPart(part, part_index, self.name, table_id, tuple(previous))
-        raise SourceError(self.missing, series=series.id)
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        if request.previous:
+            table_id = self.replay_table(request.part)
+            return request.fetched(self.name, table_id, request.previous)
+        raise SourceError(self.missing, series=request.series.id)
 
 
 def parse_jsonstat_response(series: Series, table_id: str, raw: RawResponse) -> Dataset:

@@ -26,7 +26,7 @@ import pandas as pd
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse
 
 log = logging.getLogger(__name__)
@@ -320,15 +320,9 @@ class JobtechHistoricalSource(JobtechSource):
 
     name = "jobtech_historical"
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
         """One request per (geography, month) from `from` on; final months are reused."""
+        series, part, home, previous = request.series, request.part, request.home, request.previous
         options = HistoricalOptions.of(series, part)
         measure_dim(series)
         geos = geos_for(series, home, self.known)
@@ -357,7 +351,7 @@ class JobtechHistoricalSource(JobtechSource):
                     old = self.client.count(params, series=series.id)
                 responses.append(old)
         regions = tuple(g.code for g in geos)
-        return FetchedPart(part, part_index, self.name, TABLE_ID, tuple(responses), regions)
+        return request.fetched(self.name, TABLE_ID, tuple(responses), regions)
 
     def _final_responses(
         self, series: Series, previous: Sequence[RawResponse], preliminary_months: int

@@ -10,11 +10,10 @@ fetched so far. The period is the Swedish date of the fetch, e.g. "2026-11-27".
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import RawResponse
 from stats.sources.jobtech import (
     TABLE_ID,
@@ -41,15 +40,9 @@ class JobtechSearchSource(JobtechSource):
 
     name = "jobtech_search"
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
         """Today's count per geography, after the earlier days' responses from `previous`."""
+        series, part, home, previous = request.series, request.part, request.home, request.previous
         if part.options:
             raise CatalogError(
                 f"series {series.id!r}: a jobtech_search part takes no options, got "
@@ -73,7 +66,7 @@ class JobtechSearchSource(JobtechSource):
         fresh = [self.client.count(geo.params, series=series.id) for geo in geos]
         regions = tuple(g.code for g in geos)
         responses = (*kept.values(), *fresh)
-        return FetchedPart(part, part_index, self.name, TABLE_ID, responses, regions)
+        return request.fetched(self.name, TABLE_ID, responses, regions)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         geo, _params = geo_of_url(series.id, raw.url)

@@ -24,7 +24,7 @@ import pandas as pd
 from stats.catalog import Part, Series
 from stats.errors import CatalogError, SchemaChanged
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart
+from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse
 
 log = logging.getLogger(__name__)
@@ -232,14 +232,8 @@ class KoladaSource:
             raise CatalogError(f"series {series.id!r}: no years from {first!r} to {last!r}")
         return years
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        series, part, home = request.series, request.part, request.home
         if "kpi" not in series.dims or set(series.dims) - set(DIMS):
             raise CatalogError(f"series {series.id!r}: Kolada dims must be ['kpi'] or {list(DIMS)}")
         group: list[RawResponse] = []
@@ -259,7 +253,7 @@ class KoladaSource:
         meta = self.client.fetch_kpis(kpis, series=series.id, table=table_id)
         # metadata last: the store takes the table label from a part's last response
         responses = (*data, *meta, *group)
-        return FetchedPart(part, part_index, self.name, table_id, responses, regions)
+        return request.fetched(self.name, table_id, responses, regions)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         body = envelope(raw.content, raw.url, series.id)

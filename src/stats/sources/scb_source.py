@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from stats.catalog import Part, Series
 from stats.errors import SchemaChanged
 from stats.jsonstat import Dataset
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart, parse_jsonstat_response
+from stats.sources.base import Decoded, FetchedPart, FetchRequest, parse_jsonstat_response
 from stats.sources.http import RawResponse
 from stats.sources.scb import ScbClient, Selection
 
@@ -46,19 +45,13 @@ class ScbSource:
             )
         return str(found[0]["id"])
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        series, part, home = request.series, request.part, request.home
         table_id = part.table or self.discover_table(series, part)
         selection = build_selection(series, part, home)
         responses = self.client.fetch_data(table_id, selection, series=series.id)
         regions = selection[series.region_dim].values
-        return FetchedPart(part, part_index, self.name, table_id, tuple(responses), regions)
+        return request.fetched(self.name, table_id, tuple(responses), regions)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         return decode_dataset(series, table_id, parse_jsonstat_response(series, table_id, raw))

@@ -19,7 +19,7 @@ from stats.catalog import Part, Series
 from stats.errors import SchemaChanged
 from stats.jsonstat import Dataset
 from stats.regions import load_regions
-from stats.sources.base import Decoded, FetchedPart, parse_jsonstat_response
+from stats.sources.base import Decoded, FetchedPart, FetchRequest, parse_jsonstat_response
 from stats.sources.http import RawResponse
 from stats.sources.pxweb_selection import expand_values
 from stats.sources.pxweb_v1 import PxWebV1Client, V1Table, V1Variable
@@ -162,14 +162,8 @@ class TillvaxtanalysSource:
             )
         return folder, found[0].id
 
-    def fetch(
-        self,
-        series: Series,
-        part: Part,
-        part_index: int,
-        home: str,
-        previous: Sequence[RawResponse] = (),
-    ) -> FetchedPart:
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        series, part, home = request.series, request.part, request.home
         folder, table_id = self.locate_table(series, part)
         try:
             table = self.client.get_table(folder, table_id, series=series.id)
@@ -177,7 +171,7 @@ class TillvaxtanalysSource:
         except SchemaChanged as exc:
             raise _named(exc, series, table_id) from None
         responses = self.client.fetch_data(folder, table_id, selection, series=series.id)
-        return FetchedPart(part, part_index, self.name, table_id, tuple(responses), wanted)
+        return request.fetched(self.name, table_id, tuple(responses), wanted)
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         dataset = parse_jsonstat_response(series, table_id, raw)
