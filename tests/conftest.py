@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from stats.catalog import load_catalog
 from stats.config import ROOT
 from stats.snapshot import load_snapshot
 from stats.store import open_writer
+
+# The moment every test database was "loaded": fixed, so no test depends on the day it runs.
+LOADED_AT = datetime(2026, 6, 15, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +33,11 @@ def snapshot_db(tmp_path: Path) -> Path:
     db = tmp_path / "stats.duckdb"
     with open_writer(db) as store:
         outcomes = load_snapshot(
-            store, tmp_path / "data" / "raw", load_catalog(), ROOT / "data" / "snapshot"
+            store,
+            tmp_path / "data" / "raw",
+            load_catalog(),
+            ROOT / "data" / "snapshot",
+            now=lambda: LOADED_AT,
         )
     assert all(o.ok for o in outcomes), outcomes
     return db

@@ -145,9 +145,13 @@ def run_series(
     get: Callable[[Series], list[FetchedPart]],
     *,
     skip_if_known: bool = False,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Outcome:
-    """Fetch and ingest one series; any StatsError becomes a failed Outcome and a log row."""
-    started = datetime.now(UTC)
+    """Fetch and ingest one series; any StatsError becomes a failed Outcome and a log row.
+
+    `now` is the clock that stamps the attempt in the fetch log (tests pass a fixed one).
+    """
+    started = now()
     t0 = time.perf_counter()
     try:
         result = ingest_series(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import gzip
 import shutil
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import tomli_w
@@ -93,8 +93,12 @@ def load_snapshot(
     catalog: Catalog,
     root: Path,
     sources: Mapping[str, Source] | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[Outcome]:
-    """Load every series in the snapshot; a series already holding this content is left as is."""
+    """Load every series in the snapshot; a series already holding this content is left as is.
+
+    `now` stamps each load in the fetch log; tests pass a fixed clock so they hold on any day.
+    """
     sources = sources if sources is not None else offline_sources()
     entries = read_manifest(root)
     by_series: dict[str, list[SnapshotEntry]] = {}
@@ -121,7 +125,9 @@ def load_snapshot(
                 for (i, table), raws in parts.items()
             ]
 
-        outcomes.append(run_series(store, raw_root, sources, series, replay, skip_if_known=True))
+        outcomes.append(
+            run_series(store, raw_root, sources, series, replay, skip_if_known=True, now=now)
+        )
     return outcomes
 
 
