@@ -1,11 +1,11 @@
-"""Näringslivsstatistik: page setup and navigation only; the pages live in src/stats/app_pages."""
+"""Näringslivsstatistik: page setup and navigation only; the pages live in src/stats/app/pages."""
 
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "src" / "stats" / "app_pages"
+PAGES = Path(__file__).parent / "src" / "stats" / "app" / "pages"
 
 st.set_page_config(page_title="Näringslivsstatistik", layout="wide")
 # no English "Deploy" button or developer options for the people reading the statistics

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pyjstat import pyjstat
 
-from stats.jsonstat import parse_jsonstat
+from stats.ingest.jsonstat import parse_jsonstat
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "scb" / "TAB6471_data.json"
@@ -66,7 +66,9 @@ def main() -> None:
     body, cells = build_body(TARGET_CELLS)
     text = body.decode("utf-8")
     runs: dict[str, Callable[[], pd.DataFrame]] = {
-        "stats.jsonstat parse_jsonstat(bytes).to_frame()": lambda: parse_jsonstat(body).to_frame(),
+        "stats.ingest.jsonstat parse_jsonstat(bytes).to_frame()": lambda: parse_jsonstat(
+            body
+        ).to_frame(),
         "pyjstat Dataset.read(str).write('dataframe')": lambda: pyjstat.Dataset.read(text).write(
             "dataframe"
         ),
@@ -91,7 +93,7 @@ def main() -> None:
     # both decoders must agree on the numbers, or the timing compares different work
     ours, theirs = frames
     if not np.array_equal(ours["value"].to_numpy(), theirs["value"].to_numpy(dtype=np.float64)):
-        raise SystemExit("stats.jsonstat and pyjstat disagree on the values")
+        raise SystemExit("stats.ingest.jsonstat and pyjstat disagree on the values")
 
     print(f"input: {cells:,} cells, {len(body) / 1e6:.1f} MB (TAB6471 tiled along Tid)")
     print(f"{'decoder':<52} {'median s':>9} {'min s':>7} {'cells/s':>12} {'cols':>5}")

@@ -55,11 +55,11 @@ def chromium_version(path: Path) -> str:
 
 def main() -> None:
     from bench.page import build_snapshot_db
-    from stats.chartspec import draw, spec_from_dict
+    from stats.analysis.indicators import open_scope
     from stats.export import FORMATS, ImageRenderer, Section, export_figure, export_section
     from stats.export.images import require_browser
-    from stats.indicators import open_scope
-    from stats.store import open_reader
+    from stats.present.spec import draw, spec_from_dict
+    from stats.store.write import open_reader
 
     browser = require_browser()
     with tempfile.TemporaryDirectory() as tmp:

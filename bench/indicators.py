@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stats.indicators import load_indicators, open_scope, run_indicator
+from stats.analysis.indicators import load_indicators, open_scope, run_indicator
 from stats.regions import load_regions
-from stats.store import open_reader, open_writer
+from stats.store.write import open_reader, open_writer
 
 RESULTS = Path(__file__).parent / "results" / "indicators.json"
 rng = np.random.default_rng(2026)

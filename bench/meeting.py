@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.page import CHROMIUM_ARGS, build_snapshot_db, free_port, serve
-from stats.chartspec import spec_from_dict
-from stats.meeting_store import save_meeting
-from stats.meetings import Highlight, Meeting, freeze
-from stats.store import open_reader
+from stats.meetings.files import save_meeting
+from stats.meetings.model import Highlight, Meeting, freeze
+from stats.present.spec import spec_from_dict
+from stats.store.write import open_reader
 
 RESULTS = Path(__file__).parent / "results" / "meeting.json"
 DATE = "2099-01-01"

@@ -57,9 +57,9 @@ def free_port() -> int:
 
 def build_snapshot_db(workdir: Path) -> Path:
     """Load the embedded snapshot into workdir/stats.duckdb, as `stats load-snapshot` does."""
-    from stats.catalog import load_catalog
-    from stats.snapshot import load_snapshot
-    from stats.store import open_writer
+    from stats.catalog.load import load_catalog
+    from stats.ingest.snapshot import load_snapshot
+    from stats.store.write import open_writer
 
     db = workdir / "stats.duckdb"
     with open_writer(db) as store:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from stats.catalog import load_catalog
+from stats.catalog.load import load_catalog
 from stats.config import ROOT
-from stats.snapshot import load_snapshot
-from stats.store import open_writer
+from stats.ingest.snapshot import load_snapshot
+from stats.store.write import open_writer
 
 # The moment every test database was "loaded": fixed, so no test depends on the day it runs.
 LOADED_AT = datetime(2026, 6, 15, 6, 0, tzinfo=UTC)

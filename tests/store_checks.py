@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import responses
 
-from stats.refresh import Outcome
-from stats.store import open_reader, open_writer
+from stats.ingest.refresh import Outcome
+from stats.store.write import open_reader, open_writer
 
 T = TypeVar("T")
 

@@ -21,12 +21,12 @@ import pytest
 import requests
 import responses
 
-from stats.catalog import CATALOG_DIR, Catalog, load_catalog
+from stats.catalog.load import CATALOG_DIR, Catalog, load_catalog
 from stats.config import USER_AGENT
 from stats.errors import CatalogError, SchemaChanged, SourceError
-from stats.refresh import Outcome, refresh
+from stats.ingest.refresh import Outcome, refresh
 from stats.regions import load_regions
-from stats.sources.af_excel import (
+from stats.sources.af.excel import (
     BASE_URL,
     INDEX_URL,
     AfExcelSource,
@@ -36,7 +36,7 @@ from stats.sources.af_excel import (
 )
 from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
-from stats.store import open_writer
+from stats.store.write import open_writer
 from tests.fixture_files import load_fixture
 from tests.store_checks import assert_failed_cleanly, replay
 

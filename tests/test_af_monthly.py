@@ -24,16 +24,16 @@ import pandas as pd
 import pytest
 import responses
 
-from stats.catalog import CATALOG_DIR, Catalog, load_catalog
+from stats.catalog.load import CATALOG_DIR, Catalog, load_catalog
 from stats.config import USER_AGENT
 from stats.errors import CatalogError, SchemaChanged
-from stats.refresh import Outcome, refresh
+from stats.ingest.refresh import Outcome, refresh
 from stats.regions import load_regions
-from stats.sources.af_monthly import INDEX_URL, MASKED_SUM, AfMonthlySource, parse_options
-from stats.sources.af_pivot import PivotWorkbook, count_status
+from stats.sources.af.monthly import INDEX_URL, MASKED_SUM, AfMonthlySource, parse_options
+from stats.sources.af.pivot import PivotWorkbook, count_status
 from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
-from stats.store import open_writer
+from stats.store.write import open_writer
 from tests.store_checks import assert_failed_cleanly, replay
 
 SERIES = "inskrivna_arbetslosa_manad"

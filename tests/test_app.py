@@ -8,9 +8,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from stats.analysis.indicators import run_query
 from stats.config import ROOT
-from stats.indicators import run_query
-from stats.store import open_reader
+from stats.store.write import open_reader
 
 APP = str(ROOT / "app.py")
 SOURCE = (
@@ -27,7 +27,7 @@ def normalise(text: str) -> str:
 def run_app() -> AppTest:
     """The whole app, switched to the population page (the landing page lists meetings)."""
     at = AppTest.from_file(APP, default_timeout=30).run()
-    return at.switch_page("src/stats/app_pages/befolkning.py").run()
+    return at.switch_page("src/stats/app/pages/befolkning.py").run()
 
 
 def test_query_jamtland_and_derived_riket(snapshot_db: Path) -> None:

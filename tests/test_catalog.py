@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stats.catalog import load_catalog
+from stats.catalog.load import load_catalog
 from stats.errors import CatalogError
 from stats.regions import load_regions
 

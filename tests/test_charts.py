@@ -8,11 +8,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from stats.charts import alt_text, bar_figure, line_figure, needed_decimals, value_table
-from stats.citation import ckm_note, source_caption
 from stats.fmt import format_period
-from stats.series_data import series_meta
-from stats.store import open_reader
+from stats.present.citation import ckm_note, source_caption
+from stats.present.figures import alt_text, bar_figure, line_figure, needed_decimals, value_table
+from stats.store.read import series_meta
+from stats.store.write import open_reader
 
 NBSP = "\u00a0"
 CAPTION = (

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from stats.chartspec import (
+from stats.analysis.indicators import open_scope
+from stats.errors import StatsError
+from stats.present.spec import (
     ChartSpec,
     alt_text,
     caption,
@@ -16,9 +18,7 @@ from stats.chartspec import (
     footnotes,
     spec_from_dict,
 )
-from stats.errors import StatsError
-from stats.indicators import open_scope
-from stats.store import open_reader
+from stats.store.write import open_reader
 
 KONKURSER = {
     "indicator": "manadsforandring",

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageStat
 from pptx import Presentation
 
-from stats.chartspec import Chart, caption, draw, spec_from_dict
+from stats.analysis.indicators import open_scope
 from stats.export import (
     NoBrowser,
     Section,
@@ -29,8 +29,8 @@ from stats.export.docx_export import NO_PICTURE
 from stats.export.images import ImageRenderer, find_browser
 from stats.export.tables_export import csv_number, number_format, sheet_names
 from stats.fmt import NBSP
-from stats.indicators import open_scope
-from stats.store import open_reader
+from stats.present.spec import Chart, caption, draw, spec_from_dict
+from stats.store.write import open_reader
 
 DATE = "2024-06-17"
 SPECS: list[dict[str, Any]] = [

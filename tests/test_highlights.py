@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from stats.highlights import check, check_highlights, threshold_rows, wording, wordings
-from stats.indicators import open_scope, run_indicator
-from stats.meeting_store import load_meeting
-from stats.meetings import Claim, Highlight, Meeting, freeze
-from stats.store import open_reader
+from stats.analysis.highlights import check, check_highlights, threshold_rows, wording, wordings
+from stats.analysis.indicators import open_scope, run_indicator
+from stats.meetings.files import load_meeting
+from stats.meetings.model import Claim, Highlight, Meeting, freeze
+from stats.store.write import open_reader
 from tests.test_meetings import KONKURSER, SEEDS, add_release
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stats import cli
-from stats.store import open_writer
+from stats.store.write import open_writer
 from tests.test_pages import (
     NO_DATA,
     NO_DATA_KINDS,
@@ -21,9 +21,9 @@ from tests.test_pages import (
     open_page_without_data,
 )
 
-ARBETSMARKNAD = "src/stats/app_pages/arbetsmarknad.py"
-PROGNOSER = "src/stats/app_pages/prognoser.py"
-CIRKULAR = "src/stats/app_pages/cirkular.py"
+ARBETSMARKNAD = "src/stats/app/pages/arbetsmarknad.py"
+PROGNOSER = "src/stats/app/pages/prognoser.py"
+CIRKULAR = "src/stats/app/pages/cirkular.py"
 # a hand-built test file with illustrative numbers, not real employment figures: 1 800 of
 # 50 000 employed in SCB's circular codes (33.12, 95.11) and 200 more in rental (77.11)
 SNI_FILE = "region;sni;år;sysselsatta\n23;33.12;2022;1000\n23;95.11;2022;800\n"

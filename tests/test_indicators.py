@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from stats import cli
+from stats.analysis.indicators import load_indicators, open_scope, run_indicator
 from stats.config import ROOT
-from stats.indicators import load_indicators, open_scope, run_indicator
-from stats.store import open_reader
+from stats.store.write import open_reader
 
 INDICATORS = load_indicators()
 
@@ -134,7 +134,7 @@ def test_employment_rate_from_the_bas_table_by_label(snapshot_db: Path) -> None:
 
     import pandas as pd
 
-    from stats.store import open_writer
+    from stats.store.write import open_writer
 
     def dims(contents: str, kon: str) -> str:
         return json.dumps({"Alder": "20-64", "ContentsCode": contents, "Kon": kon}, sort_keys=True)

@@ -21,12 +21,12 @@ import pytest
 import requests
 import responses
 
-from stats.catalog import Catalog, load_catalog
+from stats.catalog.load import Catalog, load_catalog
 from stats.errors import CatalogError, SchemaChanged
-from stats.refresh import Outcome, refresh
+from stats.ingest.refresh import Outcome, refresh
 from stats.sources.base import FetchRequest, Source
 from stats.sources.http import RawResponse
-from stats.sources.jobtech import (
+from stats.sources.jobtech.historical import (
     SWEDEN_CONCEPT_ID,
     TAXONOMY_KOMMUNER,
     TAXONOMY_LAN,
@@ -38,8 +38,8 @@ from stats.sources.jobtech import (
     month_bounds,
     month_index,
 )
-from stats.sources.jobtech_search import JobtechSearchSource
-from stats.store import open_writer
+from stats.sources.jobtech.search import JobtechSearchSource
+from stats.store.write import open_writer
 from tests.fixture_files import load_fixture
 from tests.store_checks import assert_failed_cleanly
 
@@ -132,7 +132,7 @@ def run(
     clock: FakeTime,
     handler: Handler = default_counts,
 ) -> tuple[Outcome, list[dict[str, str]]]:
-    """One refresh through stats.refresh.refresh into tmp_path's store, replayed offline."""
+    """One refresh through stats.ingest.refresh.refresh into tmp_path's store, replayed offline."""
     sources: dict[str, Source] = {
         "jobtech_historical": JobtechHistoricalSource(client("jobtech_historical", clock)),
         "jobtech_search": JobtechSearchSource(client("jobtech_search", clock)),

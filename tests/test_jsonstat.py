@@ -1,4 +1,4 @@
-"""Tests for stats.jsonstat against SCB's recorded TAB6471 responses, plus hand-built shapes."""
+"""Tests for the JSON-stat2 decoder against recorded TAB6471 responses, plus hand-built shapes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from stats.errors import DecodeError
-from stats.jsonstat import Dataset, Unit, parse_jsonstat
+from stats.ingest.jsonstat import Dataset, Unit, parse_jsonstat
 from tests.fixture_files import load_fixture
 
 DATA = "scb/TAB6471_data.json"

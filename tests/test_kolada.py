@@ -20,9 +20,9 @@ import requests
 import responses
 from responses import matchers
 
-from stats.catalog import CATALOG_DIR, Catalog, load_catalog
+from stats.catalog.load import CATALOG_DIR, Catalog, load_catalog
 from stats.errors import CatalogError, SchemaChanged
-from stats.refresh import Outcome, refresh
+from stats.ingest.refresh import Outcome, refresh
 from stats.regions import load_regions
 from stats.sources.kolada import (
     KOLADA_BASE,
@@ -33,7 +33,7 @@ from stats.sources.kolada import (
     kolada_id,
     scb_code,
 )
-from stats.store import open_writer
+from stats.store.write import open_writer
 from tests.fixture_files import FIXTURES, load_fixture
 from tests.store_checks import assert_failed_cleanly, replay
 

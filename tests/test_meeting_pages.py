@@ -12,14 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stats import cli
-from stats.chartspec import ChartSpec
 from stats.config import ROOT
-from stats.meeting_store import load_meeting, meeting_path, save_meeting
-from stats.meetings import Highlight, freeze
-from stats.store import open_reader
+from stats.meetings.files import load_meeting, meeting_path, save_meeting
+from stats.meetings.model import Highlight, freeze
+from stats.present.spec import ChartSpec
+from stats.store.write import open_reader
 from tests.store_checks import add_release
 
-PAGES = ROOT / "src" / "stats" / "app_pages"
+PAGES = ROOT / "src" / "stats" / "app" / "pages"
 KONKURSER = ChartSpec(
     indicator="manadsforandring",
     title="Företagskonkurser per månad",

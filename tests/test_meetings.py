@@ -10,19 +10,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stats.catalog import load_catalog
-from stats.chartspec import ChartSpec, draw
+from stats.analysis.indicators import open_scope
+from stats.catalog.load import load_catalog
 from stats.config import ROOT
-from stats.indicators import open_scope
-from stats.meeting_store import (
+from stats.ingest.snapshot import load_snapshot
+from stats.meetings.file_format import dumps_meeting, parse_meeting
+from stats.meetings.files import (
     list_meetings,
     load_meeting,
     meeting_path,
     meetings_dir,
     save_meeting,
 )
-from stats.meeting_toml import dumps_meeting, parse_meeting
-from stats.meetings import (
+from stats.meetings.model import (
     Highlight,
     Meeting,
     MeetingError,
@@ -32,8 +32,8 @@ from stats.meetings import (
     next_meeting,
     pinned_releases,
 )
-from stats.snapshot import load_snapshot
-from stats.store import open_reader, open_writer
+from stats.present.spec import ChartSpec, draw
+from stats.store.write import open_reader, open_writer
 from tests.store_checks import add_release
 
 SEEDS = ROOT / "data" / "meetings"

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stats.catalog import load_catalog
+from stats.catalog.load import load_catalog
 from stats.config import ROOT
-from stats.store import open_writer
+from stats.store.write import open_writer
 
 APP = str(ROOT / "app.py")
-SERIER = "src/stats/app_pages/serier.py"
-KALLOR = "src/stats/app_pages/kallor.py"
+SERIER = "src/stats/app/pages/serier.py"
+KALLOR = "src/stats/app/pages/kallor.py"
 KONKURSER = (
     "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
     "hämtad 2026-11-27"

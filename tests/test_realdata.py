@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from stats.catalog import load_catalog
+from stats.catalog.load import load_catalog
 from stats.errors import SchemaChanged, SourceError
 from stats.sources.base import FetchRequest
 from stats.sources.http import RawResponse

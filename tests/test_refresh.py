@@ -17,11 +17,11 @@ import pytest
 import requests
 import responses
 
-from stats.catalog import Catalog, load_catalog
-from stats.refresh import Outcome, refresh
-from stats.sources.scb import ScbClient
-from stats.sources.scb_source import ScbSource
-from stats.store import open_writer
+from stats.catalog.load import Catalog, load_catalog
+from stats.ingest.refresh import Outcome, refresh
+from stats.sources.pxweb.scb import ScbClient
+from stats.sources.pxweb.scb_source import ScbSource
+from stats.store.write import open_writer
 from tests.fixture_files import FIXTURES, load_fixture
 from tests.store_checks import assert_failed_cleanly, dump, replay
 

@@ -18,8 +18,8 @@ from responses import matchers
 
 from stats.config import USER_AGENT
 from stats.errors import ApiProblem, RateLimited, SchemaChanged, SourceError
-from stats.jsonstat import parse_jsonstat
-from stats.sources.scb import ScbClient, Selection, expand_values, split_selection
+from stats.ingest.jsonstat import parse_jsonstat
+from stats.sources.pxweb.scb import ScbClient, Selection, expand_values, split_selection
 from tests.fixture_files import load_fixture as load_any_fixture
 
 BASE = "https://statistikdatabasen.scb.se/api/v2"

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from stats.catalog import load_catalog
+from stats.catalog.load import load_catalog
 from stats.config import ROOT
-from stats.snapshot import SnapshotError, load_snapshot, read_manifest, write_snapshot
-from stats.store import open_writer
+from stats.ingest.snapshot import SnapshotError, load_snapshot, read_manifest, write_snapshot
+from stats.store.write import open_writer
 
 SNAPSHOT = ROOT / "data" / "snapshot"
 SHARED_TAB6471 = "pxwebpy_v2_TAB6471_data.json"

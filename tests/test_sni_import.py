@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from stats import cli
-from stats.circular import load_sets, sets_frame
+from stats.analysis.circular import load_sets, sets_frame
+from stats.analysis.sni import covers, normalize_sni
 from stats.errors import CatalogError, SchemaChanged
-from stats.sni import covers, normalize_sni
 from stats.sources.sni_import import parse_import
 
 GOOD = (

@@ -20,12 +20,11 @@ import pytest
 import requests
 import responses
 
-from stats.catalog import CATALOG_DIR, Catalog, load_catalog
+from stats.catalog.load import CATALOG_DIR, Catalog, load_catalog
 from stats.errors import SchemaChanged
-from stats.jsonstat import parse_jsonstat
-from stats.refresh import Outcome, refresh
-from stats.sources.pxweb_v1 import PxWebV1Client, V1Variable, parse_table, query_body
-from stats.sources.tillvaxtanalys import (
+from stats.ingest.jsonstat import parse_jsonstat
+from stats.ingest.refresh import Outcome, refresh
+from stats.sources.pxweb.tillvaxtanalys import (
     API_ROOT,
     DATABASE,
     TillvaxtanalysSource,
@@ -34,7 +33,8 @@ from stats.sources.tillvaxtanalys import (
     select_by_label,
     select_regions,
 )
-from stats.store import open_writer
+from stats.sources.pxweb.v1 import PxWebV1Client, V1Variable, parse_table, query_body
+from stats.store.write import open_writer
 from tests.fixture_files import load_fixture
 from tests.store_checks import assert_failed_cleanly, replay
 

@@ -13,18 +13,18 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stats.catalog import Series, load_catalog
+from stats.catalog.load import Series, load_catalog
 from stats.config import Settings, load_settings
 from stats.errors import StatsError
 from stats.export import NoBrowser, export_section
 from stats.export.from_meeting import meeting_section
-from stats.meeting_store import load_meeting, meeting_path, meetings_dir
-from stats.refresh import Outcome, refresh, run_series
-from stats.snapshot import load_snapshot, write_snapshot
+from stats.ingest.refresh import Outcome, refresh, run_series
+from stats.ingest.snapshot import load_snapshot, write_snapshot
+from stats.meetings.files import load_meeting, meeting_path, meetings_dir
 from stats.sources.base import FetchedPart
 from stats.sources.http import RawResponse
 from stats.sources.registry import default_sources
-from stats.store import open_reader, open_writer
+from stats.store.write import open_reader, open_writer
 
 err = Console(stderr=True)
 out = Console()

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stats.chartspec import Chart, file_stem
-from stats.citation import DEFAULT_PROCESSOR, PROCESSORS
 from stats.errors import StatsError
 from stats.export.docx_export import write_docx
 from stats.export.images import (
@@ -29,6 +27,8 @@ from stats.export.images import (
 from stats.export.layout import export_figure
 from stats.export.pptx_export import write_pptx
 from stats.export.tables_export import write_csv, write_xlsx
+from stats.present.citation import DEFAULT_PROCESSOR, PROCESSORS
+from stats.present.spec import Chart, file_stem
 
 __all__ = [
     "FORMATS",

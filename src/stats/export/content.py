@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from stats.charts import NO_VALUE, PRELIMINARY, status_text
-from stats.charts import alt_text as describe_frame
-from stats.chartspec import Chart, caption, chart_decimals, footnotes, is_bar
 from stats.fmt import format_number, format_period
+from stats.present.figures import NO_VALUE, PRELIMINARY, status_text
+from stats.present.figures import alt_text as describe_frame
+from stats.present.spec import Chart, caption, chart_decimals, footnotes, is_bar
 
 # units counted in whole items are shown without decimals, as chartspec.figure does
 # more series than this turn the wide table (one column per series) into a long one

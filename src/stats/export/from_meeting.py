@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import duckdb
 
-from stats.chartspec import draw
+from stats.analysis.indicators import open_scope
 from stats.export import Section
 from stats.fmt import format_date
-from stats.indicators import open_scope
-from stats.meetings import Meeting, pinned_releases
+from stats.meetings.model import Meeting, pinned_releases
+from stats.present.spec import draw
 
 
 def _chart_highlights(meeting: Meeting) -> dict[int, str]:

@@ -11,9 +11,9 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from stats.chartspec import Chart, chart_decimals, figure
 from stats.export.content import chart_notes, is_missing
 from stats.fmt import format_number
+from stats.present.spec import Chart, chart_decimals, figure
 
 # 800 px across 16 cm (A4 between 2,5 cm margins): 1 px = 0,57 pt, so 14 px text prints at 8 pt
 WIDTH = 800

@@ -17,9 +17,9 @@ from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from stats.chartspec import Chart
 from stats.export.content import Table, chart_alt_text, chart_notes, data_table
 from stats.export.images import INSTALL_ADVICE
+from stats.present.spec import Chart
 
 if TYPE_CHECKING:
     from stats.export import Section

@@ -29,10 +29,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as SheetTable
 from openpyxl.worksheet.table import TableStyleInfo
 
-from stats.charts import NO_VALUE
-from stats.chartspec import Chart, caption, chart_decimals, footnotes
 from stats.export.content import is_missing, remark, shown_frame
 from stats.fmt import format_period
+from stats.present.figures import NO_VALUE
+from stats.present.spec import Chart, caption, chart_decimals, footnotes
 
 if TYPE_CHECKING:
     from stats.export import Section

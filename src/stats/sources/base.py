@@ -8,9 +8,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from stats.catalog import Part, Series
+from stats.catalog.load import Part, Series
 from stats.errors import DecodeError, SourceError
-from stats.jsonstat import Dataset, parse_jsonstat
+from stats.ingest.jsonstat import Dataset, parse_jsonstat
 from stats.sources.http import RawResponse
 
 # columns every decoded frame has, besides one column per `series.dims` entry

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlparse
 
 import pandas as pd
 
-from stats.catalog import Part, Series
+from stats.catalog.load import Part, Series
 from stats.errors import CatalogError, SchemaChanged
 from stats.regions import load_regions
 from stats.sources.base import Decoded, FetchedPart, FetchRequest

@@ -28,7 +28,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from stats.catalog import Part, Series
+from stats.catalog.load import Part, Series
 from stats.errors import SchemaChanged
 from stats.regions import load_regions
 from stats.sources.base import Decoded, ReplaySource

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from stats.sources.af_excel import AfExcelSource
-from stats.sources.af_monthly import AfMonthlySource
+from stats.sources.af.excel import AfExcelSource
+from stats.sources.af.monthly import AfMonthlySource
 from stats.sources.base import Source
-from stats.sources.jobtech import JobtechHistoricalSource
-from stats.sources.jobtech_search import JobtechSearchSource
+from stats.sources.jobtech.historical import JobtechHistoricalSource
+from stats.sources.jobtech.search import JobtechSearchSource
 from stats.sources.kolada import KoladaSource
+from stats.sources.pxweb.scb_source import ScbSource
+from stats.sources.pxweb.tillvaxtanalys import TillvaxtanalysSource
 from stats.sources.realdata import RealdataSource
-from stats.sources.scb_source import ScbSource
 from stats.sources.sni_import import ImportSource
-from stats.sources.tillvaxtanalys import TillvaxtanalysSource
 
 
 def default_sources() -> dict[str, Source]:

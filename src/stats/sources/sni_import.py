@@ -17,10 +17,10 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from stats.catalog import Part, Series
+from stats.analysis.sni import normalize_sni
+from stats.catalog.load import Part, Series
 from stats.errors import SchemaChanged
 from stats.regions import load_regions
-from stats.sni import normalize_sni
 from stats.sources.base import Decoded, ReplaySource
 from stats.sources.http import RawResponse
 

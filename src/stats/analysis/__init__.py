@@ -1,0 +1,1 @@
+"""Analysis over the store: indicators, circular share, SNI, highlight checks."""

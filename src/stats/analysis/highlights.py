@@ -1,0 +1,345 @@
+"""Highlights checked against the data, and the Swedish wording the numbers support.
+
+A change in percent is put into words with these thresholds (on the unrounded change; each
+lower bound belongs to its own band):
+
+| Förändring (absolut)  | Ord                                  |
+|-----------------------|--------------------------------------|
+| under 1 %             | oförändrat                           |
+| 1 % till under 5 %    | något fler / något färre             |
+| 5 % till under 15 %   | fler / färre                         |
+| 15 % eller mer        | betydligt fler / betydligt färre     |
+
+Counts (antal, företag) use "fler/färre"; rates, shares, projections and everything else use
+"högre/lägre". Month-to-month counts in a small län are noisy: 1 % of 300 vacancies is three.
+A claim is supported ("stöds") when the wording the data gives is the one the analyst used;
+for projection vintages it must hold against every vintage compared with. A range claim
+("1–3 %") holds when every value, rounded to the claim's precision, lies within it. Rolling
+12-month comparisons sum counts and average rates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import duckdb
+import pandas as pd
+
+from stats.analysis.indicators import load_indicators, open_scope, run_indicator
+from stats.catalog.load import load_catalog
+from stats.fmt import format_number, format_percent, format_period
+from stats.meetings.model import claim_series, pinned_releases
+from stats.regions import load_regions
+
+if TYPE_CHECKING:
+    from stats.meetings.model import Claim, Highlight, Meeting
+
+Status = Literal["stöds", "motsägs", "kan inte prövas"]
+COUNTS = ("fler", "färre")
+LEVELS = ("högre", "lägre")
+COUNT_UNITS = ("antal", "företag")
+# (upper bound of |change| in percent, degree word); the last band has no upper bound
+THRESHOLDS: tuple[tuple[float, str], ...] = (
+    (1.0, "oförändrat"),
+    (5.0, "något"),
+    (15.0, ""),
+    (math.inf, "betydligt"),
+)
+UNCHANGED = "oförändrat"
+_LABELS = {
+    "previous_month": "föregående månad",
+    "same_month_last_year": "samma månad året innan",
+}
+
+
+def wording(change_pct: float, more: str = "fler", fewer: str = "färre") -> str:
+    """Swedish words for a change in percent: 3.2 → "något fler", −20 → "betydligt färre".
+
+    Parameters
+    ----------
+    change_pct
+        The change in percent (not a fraction), e.g. 57.1 for 7 → 11.
+    more, fewer
+        The word pair: "fler"/"färre" for counts, "högre"/"lägre" for rates and projections.
+
+    Examples
+    --------
+    >>> wording(57.1)
+    'betydligt fler'
+    >>> wording(-0.4, "högre", "lägre")
+    'oförändrat'
+    """
+    size = abs(change_pct)
+    for bound, degree in THRESHOLDS:
+        if size < bound:
+            if degree == UNCHANGED:
+                return UNCHANGED
+            word = more if change_pct > 0 else fewer
+            return f"{degree} {word}" if degree else word
+    raise ValueError(f"change {change_pct!r} is not a finite number")
+
+
+def wordings() -> tuple[str, ...]:
+    """Every wording `wording` can give, for validating a claim's `expected`."""
+    out = [UNCHANGED]
+    for more, fewer in (COUNTS, LEVELS):
+        for _, degree in THRESHOLDS[1:]:
+            out += [f"{degree} {w}".strip() for w in (more, fewer)]
+    return tuple(out)
+
+
+def threshold_rows(more: str = "fler", fewer: str = "färre") -> list[tuple[str, str]]:
+    """The thresholds as (förändring, ord) rows for the UI: ("under 1 %", "oförändrat"), ..."""
+    rows: list[tuple[str, str]] = []
+    lower = 0.0
+    for bound, degree in THRESHOLDS:
+        if lower == 0:
+            span = f"under {format_percent(bound, 0)}"
+        elif math.isinf(bound):
+            span = f"{format_percent(lower, 0)} eller mer"
+        else:
+            span = f"{format_percent(lower, 0)} till under {format_percent(bound, 0)}"
+        if degree == UNCHANGED:
+            words = UNCHANGED
+        else:
+            words = " / ".join(f"{degree} {w}".strip() for w in (more, fewer))
+        rows.append((span, words))
+        lower = bound
+    return rows
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The verdict on one claim: status, a Swedish sentence with the numbers, suggested words."""
+
+    status: Status
+    observed: str
+    suggested: str | None = None
+    period: str | None = None
+
+
+def _pair(claim: Claim, unit: str) -> tuple[str, str]:
+    expected = claim.expected or ""
+    if any(w in expected for w in LEVELS):
+        return LEVELS
+    if any(w in expected for w in COUNTS):
+        return COUNTS
+    if claim.comparison != "vintages" and unit in COUNT_UNITS:
+        return COUNTS
+    return LEVELS
+
+
+def _num(x: float, unit: str) -> str:
+    if unit == "procent":
+        return format_percent(x, 1)
+    return format_number(x, 0 if float(x).is_integer() else 1)
+
+
+def _shift(period: str, months: int) -> str | None:
+    """ "2021M03" shifted by −1 → "2021M02"; None for a period that is not a month."""
+    if len(period) != 7 or period[4] != "M":
+        return None
+    index = int(period[:4]) * 12 + int(period[5:]) - 1 + months
+    return f"{index // 12}M{index % 12 + 1:02d}"
+
+
+def _unavailable(scope: duckdb.DuckDBPyConnection, claim: Claim, what: str) -> ClaimCheck:
+    """ "kan inte prövas", naming the series that are not in the store."""
+    wanted = claim_series(claim.indicator, claim.filters)
+    present = {r[0] for r in scope.execute("select series_id from scope_release").fetchall()}
+    absent = [s for s in wanted if s not in present]
+    if absent:
+        titles = load_catalog().series
+        named = [f"{titles[s].title} ({s})" if s in titles else s for s in absent]
+        what += "; serier som inte är hämtade: " + ", ".join(named)
+    return ClaimCheck("kan inte prövas", f"Kan inte prövas: {what}.")
+
+
+def _verdict(claim: Claim, suggested: str) -> Status:
+    return "stöds" if suggested == (claim.expected or "").strip() else "motsägs"
+
+
+def check(
+    scope: duckdb.DuckDBPyConnection, claim: Claim, home: str, period: str | None = None
+) -> ClaimCheck:
+    """Does the data in `scope` support the claim? `period` overrides `claim.period`.
+
+    Parameters
+    ----------
+    scope
+        From `indicators.open_scope` (latest data, or the releases a frozen meeting pinned).
+    claim
+        e.g. manadsforandring, measure=konkurser_regionfakta, previous_month, "betydligt fler".
+    home
+        The home län code, e.g. "23", for the region set "hemlan".
+    """
+    ind = load_indicators()[claim.indicator]
+    frame = run_indicator(scope, claim.indicator)
+    for column, value in claim.filters:
+        frame = frame[frame[column].astype(str) == value]
+    code = load_regions().resolve([claim.region], home)[0]
+    region = load_regions().name(code)
+    frame = frame[(frame["region_code"] == code) & frame["value"].notna()]
+    period = period or claim.period
+    if frame.empty:
+        return _unavailable(scope, claim, f"inga värden för {region}")
+    if claim.comparison == "vintages":
+        return _check_vintages(scope, claim, frame, region, period or str(frame["period"].max()))
+    period = period or str(frame["period"].max())
+    rows = frame[frame["period"] == period]
+    if rows.empty:
+        return _unavailable(scope, claim, f"inget värde för {region} {format_period(period)}")
+    if claim.comparison == "range":
+        return _check_range(claim, rows, region, period, ind.unit)
+    values = frame.groupby("period")["value"].sum()
+    more, fewer = _pair(claim, ind.unit)
+    if claim.comparison == "rolling_12_year":
+        return _check_rolling(scope, claim, values, region, period, ind.unit, (more, fewer))
+    before = _shift(period, -1 if claim.comparison == "previous_month" else -12)
+    if before is None:
+        return _unavailable(scope, claim, f"{format_period(period)} är inte en månad")
+    if before not in values.index:
+        return _unavailable(scope, claim, f"inget värde för {region} {format_period(before)}")
+    now, then = float(values[period]), float(values[before])
+    if then == 0:
+        return _unavailable(scope, claim, f"värdet för {format_period(before)} är noll")
+    change = 100.0 * (now - then) / then
+    suggested = wording(change, more, fewer)
+    observed = (
+        f"{region}, {format_period(period)}: {_num(now, ind.unit)} jämfört med "
+        f"{_num(then, ind.unit)} i {format_period(before)} ({_LABELS[claim.comparison]}), "
+        f"{format_percent(change, 1, signed=True)}, alltså {suggested}."
+    )
+    return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
+
+
+def _check_rolling(
+    scope: duckdb.DuckDBPyConnection,
+    claim: Claim,
+    values: pd.Series[float],
+    region: str,
+    period: str,
+    unit: str,
+    pair: tuple[str, str],
+) -> ClaimCheck:
+    months = [_shift(period, -i) for i in range(24)]
+    if None in months:
+        return _unavailable(scope, claim, f"{format_period(period)} är inte en månad")
+    lacking = [format_period(m) for m in months if m is not None and m not in values.index]
+    if lacking:
+        return _unavailable(scope, claim, f"{region} saknar värden för {', '.join(lacking)}")
+    pick = values.reindex([m for m in months if m is not None])
+    recent, earlier = pick.iloc[:12], pick.iloc[12:]
+    now = float(recent.sum() if unit in COUNT_UNITS else recent.mean())
+    then = float(earlier.sum() if unit in COUNT_UNITS else earlier.mean())
+    if then == 0:
+        return _unavailable(scope, claim, "de tolv månaderna året innan summerar till noll")
+    change = 100.0 * (now - then) / then
+    suggested = wording(change, *pair)
+    observed = (
+        f"{region}, 12 månader till {format_period(period)}: {_num(now, unit)} jämfört med "
+        f"{_num(then, unit)} tolv månader tidigare, {format_percent(change, 1, signed=True)}, "
+        f"alltså {suggested}."
+    )
+    return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
+
+
+def _check_range(
+    claim: Claim, rows: pd.DataFrame, region: str, period: str, unit: str
+) -> ClaimCheck:
+    low, high = claim.low, claim.high
+    assert low is not None and high is not None  # meeting_store validates range claims
+    decimals = 0 if float(low).is_integer() and float(high).is_integer() else 1
+    values = [round(float(v), decimals) for v in rows["value"]]
+    lo, hi = min(values), max(values)
+    shown = _num(lo, unit) if lo == hi else f"{_num(lo, unit)}–{_num(hi, unit)}"
+    claimed = f"{_num(low, unit)}–{_num(high, unit)}"
+    if unit == "procent":
+        shown = shown.replace("\u00a0%–", "–")
+        claimed = claimed.replace("\u00a0%–", "–")
+    many = f" ({format_number(len(values))} värden)" if len(values) > 1 else ""
+    observed = f"{region}, {format_period(period)}: {shown}{many}; påståendet är {claimed}."
+    status: Status = "stöds" if low <= lo and hi <= high else "motsägs"
+    return ClaimCheck(status, observed, shown, period)
+
+
+def _check_vintages(
+    scope: duckdb.DuckDBPyConnection,
+    claim: Claim,
+    frame: pd.DataFrame,
+    region: str,
+    period: str,
+) -> ClaimCheck:
+    rows = frame[frame["period"] == period]
+    by_vintage = rows.groupby("vintage")["value"].sum()
+    others = [v for v in by_vintage.index if str(v) not in claim.vintages]
+    vintage = claim.vintage or (str(max(others)) if others else None)
+    where = f"{region} {format_period(period)}"
+    if not claim.vintages:
+        return _unavailable(scope, claim, "påståendet jämför inte med någon årgång")
+    lacking = [v for v in (vintage, *claim.vintages) if v is None or v not in by_vintage.index]
+    if lacking:
+        names = ", ".join(str(v) for v in lacking if v) or "en nyare årgång"
+        return _unavailable(scope, claim, f"{where} saknar framskrivningens årgång {names}")
+    assert vintage is not None
+    now = float(by_vintage[vintage])
+    parts, words = [], []
+    for old in claim.vintages:
+        then = float(by_vintage[old])
+        if then == 0:
+            return _unavailable(scope, claim, f"årgång {old} är noll för {where}")
+        change = 100.0 * (now - then) / then
+        words.append(wording(change, *LEVELS))
+        parts.append(
+            f"{format_number(then)} i årgång {old} "
+            f"({format_percent(change, 1, signed=True)}, {words[-1]})"
+        )
+    suggested = words[0] if len(set(words)) == 1 else ", ".join(words)
+    observed = f"{where}: årgång {vintage} {format_number(now)} jämfört med " + " och ".join(parts)
+    status: Status = "stöds" if all(w == claim.expected for w in words) else "motsägs"
+    return ClaimCheck(status, observed + ".", suggested, period)
+
+
+@dataclass(frozen=True)
+class HighlightCheck:
+    """A highlight's claim checked in the data that was shown and in today's data."""
+
+    index: int
+    highlight: Highlight
+    presented: ClaimCheck | None
+    current: ClaimCheck
+
+    @property
+    def flagged(self) -> bool:
+        """True when today's data contradicts a claim that held (or was never frozen)."""
+        held = self.presented is None or self.presented.status == "stöds"
+        return self.current.status == "motsägs" and held
+
+
+def check_highlights(
+    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: str
+) -> list[HighlightCheck]:
+    """Check every claim of a meeting: as presented (if frozen) and in the current data.
+
+    The current check uses the period the frozen check examined, so a revision of the month
+    that was presented is caught even after newer months arrive.
+    """
+    claims = [(i, h) for i, h in enumerate(meeting.highlights) if h.claim is not None]
+    if not claims:
+        return []
+    out: list[HighlightCheck] = []
+    pinned = open_scope(con, pinned_releases(con, meeting)[0]) if meeting.frozen else None
+    current = open_scope(con)
+    try:
+        for i, h in claims:
+            assert h.claim is not None
+            presented = check(pinned, h.claim, home) if pinned is not None else None
+            period = presented.period if presented is not None else None
+            out.append(HighlightCheck(i, h, presented, check(current, h.claim, home, period)))
+    finally:
+        current.close()
+        if pinned is not None:
+            pinned.close()
+    return out

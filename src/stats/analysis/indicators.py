@@ -1,0 +1,185 @@
+"""Indicators: declared in indicators.toml, one SQL file each in queries/, run in a scope.
+
+A scope is a cursor with temporary views: `scope_release` (the releases in scope), `obs` (the
+observations of the latest release of every series, or only of the
+releases a frozen meeting pinned), `vintage_obs` (the latest release per projection vintage),
+`definition_set` (circular-economy SNI sets) and one view per indicator, created in file order,
+so an indicator may read an earlier one; an indicator marked `materialize` (a base others read,
+such as the population) becomes a temporary table when the scope opens. Each cursor has its own
+temporary catalog, so sessions never see each other's pins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from stats.analysis.circular import load_sets, sets_frame
+from stats.config import ROOT
+from stats.errors import CatalogError, StatsError, StoreError
+
+QUERIES = ROOT / "queries"
+INDICATORS_FILE = Path(__file__).parents[1] / "catalog" / "indicators.toml"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Input:
+    """One series slice an indicator reads, named by a measure."""
+
+    measure: str
+    series: str
+    dims: str  # canonical JSON, as the store writes it
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator's declaration; its SQL lives in queries/<id>.sql."""
+
+    id: str
+    title: str
+    unit: str
+    definition: str
+    source: str
+    columns: tuple[str, ...]
+    keys: tuple[str, ...]
+    inputs: tuple[Input, ...]
+    sql: str
+    materialize: bool
+    series: tuple[str, ...]
+
+
+def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
+    where = f"{path.name}: indicator.{ind_id}"
+    if not _ID.match(ind_id):
+        raise CatalogError(f"{where}: id must be lowercase ASCII snake_case")
+    for key in ("title", "unit", "definition", "source", "columns", "keys"):
+        if not raw.get(key):
+            raise CatalogError(f"{where}.{key}: required")
+    sql_path = QUERIES / f"{ind_id}.sql"
+    if not sql_path.is_file():
+        raise CatalogError(f"{where}: no SQL file {sql_path.relative_to(ROOT)}")
+    columns = tuple(str(c) for c in raw["columns"])
+    keys = tuple(str(k) for k in raw["keys"])
+    if not set(keys) <= set(columns):
+        raise CatalogError(f"{where}.keys: {sorted(set(keys) - set(columns))} not in columns")
+    inputs = []
+    for i, item in enumerate(raw.get("inputs", [])):
+        if not {"measure", "series", "dims"} <= set(item):
+            raise CatalogError(f"{where}.inputs[{i}]: needs measure, series and dims")
+        dims = json.dumps(item["dims"], ensure_ascii=False, sort_keys=True)
+        inputs.append(Input(str(item["measure"]), str(item["series"]), dims))
+    return Indicator(
+        id=ind_id,
+        title=str(raw["title"]),
+        unit=str(raw["unit"]),
+        definition=str(raw["definition"]),
+        source=str(raw["source"]),
+        columns=columns,
+        keys=keys,
+        inputs=tuple(inputs),
+        sql=sql_path.read_text(encoding="utf-8"),
+        materialize=bool(raw.get("materialize", False)),
+        series=tuple(
+            dict.fromkeys([*(str(s) for s in raw.get("series", [])), *(i.series for i in inputs)])
+        ),
+    )
+
+
+@cache
+def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
+    """All declared indicators in file order; every one must have its SQL file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path.name}: cannot read indicators: {exc}") from None
+    return {i: _indicator(path, i, entry) for i, entry in raw.get("indicator", {}).items()}
+
+
+def _latest_per(key: str, releases: Sequence[int] | None) -> str:
+    where = (
+        ""
+        if releases is None
+        else (
+            f"where release_id in ({', '.join(str(int(r)) for r in releases)})"
+            if releases
+            else "where false"
+        )
+    )
+    return (
+        f"select * from release {where} "
+        f"qualify row_number() over (partition by {key} order by release_id desc) = 1"
+    )
+
+
+def open_scope(
+    con: duckdb.DuckDBPyConnection, releases: Sequence[int] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A cursor whose `obs`, `vintage_obs` and indicator views read `releases` (None = latest)."""
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "create temp view obs as select r.series_id, o.* from observation o "
+            f"join ({_latest_per('series_id', releases)}) r using (release_id)"
+        )
+        cur.execute(f"create temp view scope_release as {_latest_per('series_id', releases)}")
+        cur.execute(
+            "create temp view vintage_obs as select r.series_id, r.vintage, o.* "
+            f"from observation o join ({_latest_per('series_id, vintage', releases)}) r "
+            "using (release_id)"
+        )
+        sets = sets_frame(load_sets())
+        cur.register("definition_set_frame", sets)
+        cur.execute("create temp table definition_set as select * from definition_set_frame")
+        cur.unregister("definition_set_frame")
+        for ind in load_indicators().values():
+            inputs = pd.DataFrame(
+                [(i.measure, i.series, i.dims) for i in ind.inputs],
+                columns=["measure", "series_id", "dims"],
+            ).astype(str)
+            cur.register("input_frame", inputs)
+            cur.execute(f"create temp table input_{ind.id} as select * from input_frame")
+            cur.unregister("input_frame")
+            sql = ind.sql.replace("indicator_input", f"input_{ind.id}")
+            kind = "table" if ind.materialize else "view"
+            cur.execute(f"create temp {kind} {ind.id} as {sql}")
+    except duckdb.Error as exc:
+        cur.close()
+        raise StoreError(f"cannot prepare the indicators: {' '.join(str(exc).split())}") from None
+    return cur
+
+
+def run_indicator(scope: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    """Rows of one indicator in a scope, checked against its declared columns."""
+    indicators = load_indicators()
+    if indicator_id not in indicators:
+        raise StatsError(f"unknown indicator {indicator_id!r}; known: {', '.join(indicators)}")
+    ind = indicators[indicator_id]
+    try:
+        frame = scope.execute(f"select * from {ind.id}").df()
+    except duckdb.Error as exc:
+        raise StoreError(f"indicator {ind.id!r} failed: {' '.join(str(exc).split())}") from None
+    if tuple(frame.columns) != ind.columns:
+        raise StatsError(
+            f"indicator {ind.id!r}: columns {list(frame.columns)} differ from the declared "
+            f"{list(ind.columns)}"
+        )
+    return frame
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """One indicator over the latest releases (a fresh scope each call)."""
+    scope = open_scope(con)
+    try:
+        return run_indicator(scope, name)
+    finally:
+        scope.close()

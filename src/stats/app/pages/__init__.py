@@ -1,0 +1,1 @@
+"""One file per URL; each page only lays things out."""

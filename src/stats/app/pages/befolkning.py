@@ -1,0 +1,123 @@
+"""Befolkning per månad: the home län beside Riket, with source line, CKM note and a table."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from stats.analysis.indicators import run_query
+from stats.app.common import NO_DATA, reading, show_chart, show_table
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.fmt import format_number, format_percent, format_period
+from stats.present.citation import ckm_note
+from stats.present.figures import alt_text, line_figure, value_table
+from stats.regions import load_regions
+from stats.store.read import series_meta
+from stats.store.write import db_signature
+
+SERIES = "folkmangd_manad"
+QUERY = "folkmangd_manad_total"
+UNIT = "personer"
+RIKET_DERIVED = "Riket (summa av länen)"
+DERIVED_NOTE = (
+    "Riket är här beräknat som summan av de 21 länen. Med SCB:s Cell Key Method (CKM) kan "
+    "summan av delarna avvika något från SCB:s egen total för riket."
+)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_population(
+    db_path: str, signature: tuple[int, int]
+) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """Population totals and release metadata for one database file version."""
+    with reading(db_path, signature) as con:
+        meta = series_meta(con, SERIES)
+        if meta is None:
+            return pd.DataFrame(), None
+        return run_query(con, QUERY), meta
+
+
+def show_metric(label: str, rows: pd.DataFrame) -> None:
+    """Latest value with the change from the previous month (arrow set here: "−" is U+2212)."""
+    latest = rows.iloc[-1]
+    title = f"{label}, {format_period(latest['period'])}"
+    if len(rows) < 2:
+        st.metric(title, format_number(latest["value"]), border=True)
+        return
+    previous = rows.iloc[-2]
+    change = float(latest["value"] - previous["value"])
+    share = 100 * change / float(previous["value"]) if previous["value"] else None
+    arrow: Literal["up", "down", "off"] = "up" if change > 0 else "down"
+    colour: Literal["green", "red", "gray"] = "green" if change > 0 else "red"
+    if change == 0:
+        arrow, colour = "off", "gray"
+    st.metric(
+        title,
+        format_number(latest["value"]),
+        delta=f"{format_number(change, signed=True)} ({format_percent(share, 2, signed=True)})",
+        delta_arrow=arrow,
+        delta_color=colour,
+        delta_description=f"jämfört med {format_period(previous['period'])}",
+        border=True,
+    )
+
+
+def show_population(name: str, rows: pd.DataFrame, meta: dict[str, Any], note: str | None) -> None:
+    """One line chart with its source line and notes below it."""
+    title = f"Folkmängd, {name}"
+    figure = line_figure(rows.assign(series=name), title, UNIT)
+    show_chart(figure, alt_text(rows, title, UNIT), meta, [note, ckm_note(meta)])
+
+
+def render() -> None:
+    """The whole page; returns early with a message when there is nothing to show."""
+    st.title("Befolkning per månad")
+    settings = load_settings()
+    regions = load_regions()
+    home = settings.home_region
+    home_name = regions.name(home)
+    signature = db_signature(settings.db_path)
+    if signature is None:
+        st.info(NO_DATA)
+        return
+    try:
+        frame, meta = load_population(str(settings.db_path), signature)
+    except StatsError as exc:
+        st.error(str(exc))
+        return
+    if meta is None or frame.empty:
+        st.info(NO_DATA)
+        return
+    home_rows = frame[frame["region_code"] == home].sort_values("period")
+    riket_rows = frame[frame["region_code"] == regions.riket_code].sort_values("period")
+    if home_rows.empty:
+        st.info(f"Ingen data för {home_name} ännu — kör `stats refresh`")
+        return
+    derived = bool(riket_rows["derived"].any())
+    riket_name = RIKET_DERIVED if derived else regions.name(regions.riket_code)
+
+    st.caption(
+        f"Folkmängd den sista dagen i varje månad, alla åldrar och båda könen: {home_name} "
+        f"och riket. Senaste månad {format_period(home_rows['period'].iloc[-1])}."
+    )
+    shown = {home_name: home_rows}
+    if not riket_rows.empty:
+        shown[riket_name] = riket_rows
+    names = list(shown)
+    for column, name in zip(st.columns(len(names), gap="large"), names, strict=True):
+        with column:
+            show_metric(name, shown[name])
+    for column, name in zip(st.columns(len(names), gap="large"), names, strict=True):
+        with column:
+            show_population(
+                name, shown[name], meta, DERIVED_NOTE if name == RIKET_DERIVED else None
+            )
+    with st.expander("Visa som tabell"):
+        long = pd.concat([rows.assign(series=name) for name, rows in shown.items()])
+        show_table(value_table(long))
+
+
+render()

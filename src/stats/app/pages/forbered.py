@@ -1,0 +1,216 @@
+"""Förbered möte (staff only): meetings, highlights and charts; save, freeze, import SNI data.
+
+Access: a password from `.streamlit/secrets.toml` (`analyst_password = "..."`) or the
+environment variable STATS_ANALYST_PASSWORD. Without one the page stays locked; the meeting
+pages stay open to everyone.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import tempfile
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import streamlit as st
+
+from stats.analysis.highlights import threshold_rows
+from stats.analysis.indicators import load_indicators
+from stats.app.common import open_database, reading
+from stats.app.meeting_common import KIND_TEXT, plain
+from stats.catalog.load import load_catalog
+from stats.cli import import_file
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.meetings.files import list_meetings, meetings_dir, save_meeting
+from stats.meetings.model import Highlight, Meeting, SaveConflict, freeze
+from stats.present.spec import spec_from_dict
+
+REGION_SETS = {"hemlan": "Hemlänet", "riket": "Riket", "grannlan": "Grannlänen",
+               "lan": "Alla län", "hemlan_kommuner": "Hemlänets kommuner"}  # fmt: skip
+KINDS = {"line": "Linjediagram", "bar": "Stapeldiagram (senaste perioden)", "table": "Tabell"}
+
+
+def configured_password() -> str | None:
+    """The analyst password from Streamlit secrets or the environment, if any."""
+    try:
+        secret = st.secrets.get("analyst_password")
+    except (FileNotFoundError, KeyError, StatsError, Exception):  # no secrets file at all
+        secret = None
+    return str(secret) if secret else os.environ.get("STATS_ANALYST_PASSWORD") or None
+
+
+def signed_in() -> bool:
+    """Ask for the password once per session; compare in constant time."""
+    if st.session_state.get("analyst"):
+        return True
+    password = configured_password()
+    if password is None:
+        st.warning(
+            "Analytikervyn är låst: inget lösenord är inställt. Lägg "
+            '`analyst_password = "…"` i `.streamlit/secrets.toml` eller sätt '
+            "miljövariabeln `STATS_ANALYST_PASSWORD` och starta om appen."
+        )
+        return False
+    with st.form("login"):
+        name = st.text_input("Ditt namn (sparas med ändringarna)")
+        given = st.text_input("Lösenord", type="password")
+        if st.form_submit_button("Logga in"):
+            if hmac.compare_digest(given.encode(), password.encode()):
+                st.session_state["analyst"] = name.strip() or "analytiker"
+                st.rerun()
+            st.error("Fel lösenord.")
+    return False
+
+
+def choose(meetings: list[Meeting]) -> Meeting:
+    """The meeting being edited; a new one can be started from a date."""
+    dates = [m.date for m in meetings]
+    picked = st.selectbox("Möte", ["Nytt möte", *dates], index=len(dates) if dates else 0)
+    if picked != "Nytt möte":
+        return next(m for m in meetings if m.date == picked)
+    day = st.date_input("Datum för det nya mötet", format="YYYY-MM-DD")
+    return Meeting(date=day.isoformat(), title="Regional näringslivsdialog")
+
+
+def edit_details(meeting: Meeting) -> Meeting:
+    title = st.text_input("Rubrik", meeting.title)
+    kinds = list(KIND_TEXT)
+    kind = st.selectbox(
+        "Typ", kinds, index=kinds.index(meeting.kind), format_func=KIND_TEXT.__getitem__
+    )
+    place = st.text_input("Plats", meeting.place)
+    notes = st.text_area("Anteckningar (visas på mötessidan)", meeting.notes)
+    return replace(meeting, title=title, kind=kind, place=place, notes=notes)  # type: ignore[arg-type]
+
+
+def edit_highlights(meeting: Meeting) -> Meeting:
+    st.subheader("Höjdpunkter")
+    st.caption("Skrivs som vanlig text. Höjdpunkter kopplade till data kontrolleras mot siffrorna.")
+    kept: list[Highlight] = []
+    for i, h in enumerate(meeting.highlights):
+        text = st.text_area(f"Höjdpunkt {i + 1}", h.text, key=f"h{meeting.date}{i}")
+        if h.claim is not None:
+            st.caption(f"Kopplad till {h.claim.indicator} ({h.claim.comparison}).")
+        if not st.checkbox("Ta bort", key=f"hx{meeting.date}{i}"):
+            kept.append(replace(h, text=text))
+    new = st.text_area("Ny höjdpunkt", key=f"hnew{meeting.date}")
+    if new.strip():
+        kept.append(Highlight(text=new))
+    with st.expander("Ordval och gränser"):
+        for span, words in threshold_rows():
+            st.markdown(f"- {plain(span)}: {plain(words)}")
+    return replace(meeting, highlights=tuple(kept))
+
+
+def edit_charts(meeting: Meeting) -> Meeting:
+    st.subheader("Diagram")
+    charts = list(meeting.charts)
+    for i, spec in enumerate(charts):
+        cols = st.columns([6, 1, 1, 1])
+        cols[0].markdown(f"{i + 1}. {plain(spec.title or load_indicators()[spec.indicator].title)}")
+        if cols[1].button("↑", key=f"up{i}", disabled=i == 0):
+            charts[i - 1], charts[i] = charts[i], charts[i - 1]
+        if cols[2].button("↓", key=f"down{i}", disabled=i == len(charts) - 1):
+            charts[i + 1], charts[i] = charts[i], charts[i + 1]
+        if cols[3].button("Ta bort", key=f"rm{i}"):
+            charts.pop(i)
+            break
+    with st.expander("Lägg till diagram"):
+        indicators = load_indicators()
+        ind = st.selectbox("Indikator", list(indicators), format_func=lambda i: indicators[i].title)
+        title = st.text_input("Rubrik (tom = indikatorns)")
+        measure = ""
+        if "measure" in indicators[ind].columns:
+            measures = [i.measure for i in indicators[ind].inputs]
+            measure = st.selectbox("Mått", measures)
+        regions = st.multiselect(
+            "Regioner",
+            list(REGION_SETS),
+            default=["hemlan", "riket"],
+            format_func=REGION_SETS.__getitem__,
+        )
+        kind = st.selectbox("Diagramtyp", list(KINDS), format_func=KINDS.__getitem__)
+        if st.button("Lägg till"):
+            raw = {
+                "indicator": ind,
+                "title": title,
+                "regions": regions or ["hemlan"],
+                "kind": kind,
+                "filters": {"measure": measure} if measure else {},
+            }
+            charts.append(spec_from_dict(raw, where="nytt diagram"))
+    return replace(meeting, charts=tuple(charts))
+
+
+def save(meeting: Meeting, base: int, who: str) -> None:
+    try:
+        saved = save_meeting(meetings_dir(), meeting, base, by=who)
+    except SaveConflict as exc:
+        st.error(str(exc))
+        return
+    st.session_state["base"] = {saved.date: saved.revision}
+    st.success(f"Sparat (version {saved.revision}).")
+
+
+def freeze_section(meeting: Meeting, base: int, who: str) -> None:
+    st.subheader("Frys avsnittet")
+    st.caption(
+        "Frysning låser de dataversioner diagrammen visar, så att mötessidan alltid visar "
+        "det som presenterades."
+    )
+    force = False
+    if meeting.frozen:
+        st.info(f"Redan fryst: {meeting.frozen.label()}.")
+        force = st.checkbox("Frys om med dagens data (de gamla låsningarna sparas)")
+    if st.button("Frys", disabled=bool(meeting.frozen) and not force):
+        db = open_database()
+        if db is None:
+            st.error("Ingen databas att frysa mot — kör `stats refresh`.")
+            return
+        with reading(*db) as con:
+            frozen = freeze(con, meeting, who, datetime.now(UTC), force=force)
+        save(frozen, base, who)
+
+
+def import_section() -> None:
+    st.subheader("Importera sysselsatta per SNI-kod")
+    st.caption(
+        "CSV (, eller ;) eller XLSX med kolumnerna region, sni, år och sysselsatta. "
+        "Hela filen avvisas om en rad är fel; felet anger raden."
+    )
+    upload = st.file_uploader("Fil", type=["csv", "xlsx"])
+    if upload is not None and st.button("Importera"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / upload.name
+            path.write_bytes(upload.getvalue())
+            series = load_catalog().get("sysselsatta_sni_detalj")
+            outcome = import_file(load_settings(), series, path)
+        if outcome.ok:
+            st.success(f"Importerat: {outcome.rows} rader.")
+        else:
+            st.error(outcome.message)
+
+
+def render() -> None:
+    st.title("Förbered möte")
+    if not signed_in():
+        return
+    who = str(st.session_state["analyst"])
+    meeting = choose(list_meetings(meetings_dir()))
+    base = st.session_state.setdefault("base", {}).get(meeting.date, meeting.revision)
+    st.session_state["base"][meeting.date] = base
+    edited = edit_charts(edit_highlights(edit_details(meeting)))
+    st.link_button("Förhandsgranska mötessidan", f"mote?datum={meeting.date}")
+    if st.button("Spara", type="primary"):
+        save(edited, base, who)
+    freeze_section(meeting, base, who)
+    import_section()
+
+
+try:
+    render()
+except StatsError as exc:
+    st.error(str(exc))

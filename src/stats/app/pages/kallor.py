@@ -1,0 +1,151 @@
+"""Datakällor: per series, who publishes it, when it was fetched and how the last fetch went."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from stats.app.common import declared_publisher, declared_tables, ordered_series, reading
+from stats.catalog.load import Series, load_catalog
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.fmt import format_date, format_number, keep_dates_whole
+from stats.ingest.snapshot import read_manifest
+from stats.present.citation import cited_tables
+from stats.present.figures import NO_VALUE
+from stats.store.read import series_overview
+from stats.store.write import db_signature
+
+OUTCOMES = {"new release": "ny version", "unchanged": "oförändrad", "failed": "misslyckades"}
+SNAPSHOT = "Inbäddad ögonblicksbild"
+FETCHED = "Hämtad från källan"
+EXPLANATION = """
+Varje hämtning jämförs med seriens senaste version. Har siffrorna ändrats sparas de som en
+**ny version** (release) och de äldre versionerna ligger kvar, så att det som visades vid ett
+möte går att visa igen. Ett oförändrat svar ger ingen ny version. Om en hämtning misslyckas
+visar sidorna den senaste lyckade versionen och felet står här.
+
+**Inbäddad ögonblicksbild**: appen har med sig riktiga svar från källorna (`data/snapshot`)
+som läses in utan nätverk. *Hämtad* anger då när svaret hämtades från källan, inte när det
+lästes in. `stats refresh` hämtar färska siffror när datorn är uppkopplad.
+"""
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_overview(
+    db_path: str, signature: tuple[int, int], snapshot: tuple[str, ...]
+) -> pd.DataFrame:
+    """Latest release and fetch attempt per series for one database file version."""
+    with reading(db_path, signature) as con:
+        return series_overview(con, list(snapshot))
+
+
+def snapshot_hashes() -> tuple[str, ...]:
+    """sha256 of every response in the embedded snapshot (none when it cannot be read)."""
+    try:
+        return tuple(e.sha256 for e in read_manifest(load_settings().snapshot_dir))
+    except StatsError:
+        return ()
+
+
+def _date(value: Any) -> str:
+    """ISO date of a timestamp or ISO text; other text as is; nothing → "Data saknas"."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return NO_VALUE
+    try:
+        return format_date(value if isinstance(value, datetime | str) else str(value))
+    except StatsError:
+        return str(value)
+
+
+def attempt_text(row: pd.Series) -> str:
+    """The last fetch attempt in one line, e.g. "2026-11-28: misslyckades: …"."""
+    if pd.isna(row.get("attempted_at")):
+        return "Inget försök ännu"
+    outcome = OUTCOMES.get(str(row["attempt_outcome"]), str(row["attempt_outcome"]))
+    text = f"{_date(row['attempted_at'])}: {outcome}"
+    message = row.get("attempt_message")
+    if not row["attempt_ok"] and isinstance(message, str) and message:
+        text += f": {message}"
+    return text
+
+
+def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
+    """One table row, freshness first; a series without a release shows its declared tables."""
+    if row is None or pd.isna(row.get("release_id")):
+        return {
+            "Serie": series.title,
+            "Hämtad": "Inte hämtad",
+            "Källan uppdaterad": NO_VALUE,
+            "Senaste hämtningsförsök": "Inget försök ännu" if row is None else attempt_text(row),
+            "Ursprung": NO_VALUE,
+            "Versioner": "0",
+            "Rader": "0",
+            "Årgångar": "Inga",
+            "Tabeller": "; ".join(declared_tables(series)) or "Anges inte i katalogen",
+        }
+    meta = json.loads(row["meta"])
+    return {
+        "Serie": series.title,
+        "Hämtad": _date(row["fetched_at"]),
+        "Källan uppdaterad": _date(row["source_updated"]),
+        "Senaste hämtningsförsök": attempt_text(row),
+        "Ursprung": SNAPSHOT if row["from_snapshot"] else FETCHED,
+        "Versioner": format_number(int(row["releases"])),
+        "Rader": format_number(int(row["row_count"])),
+        "Årgångar": str(row["vintages"]) if isinstance(row["vintages"], str) else "Inga",
+        "Tabeller": cited_tables(meta),
+    }
+
+
+def show_failures(series: list[Series], by_id: dict[str, pd.Series]) -> None:
+    """One warning per series whose last fetch failed, with the whole message."""
+    for s in series:
+        row = by_id.get(s.id)
+        if row is not None and not pd.isna(row["attempted_at"]) and not row["attempt_ok"]:
+            message = str(row["attempt_message"] or "inget felmeddelande").rstrip(".")
+            st.warning(
+                f"**{s.title}**: hämtningen {_date(row['attempted_at'])} misslyckades: "
+                f"{message}. Sidorna visar den senaste lyckade versionen."
+            )
+
+
+def render() -> None:
+    """The whole page."""
+    st.title("Datakällor")
+    st.markdown(EXPLANATION)
+    settings = load_settings()
+    try:
+        catalog = load_catalog()
+        signature = db_signature(settings.db_path)
+        overview = (
+            pd.DataFrame()
+            if signature is None
+            else load_overview(str(settings.db_path), signature, snapshot_hashes())
+        )
+    except StatsError as exc:
+        st.error(str(exc))
+        return
+    by_id = {str(r["series_id"]): r for _, r in overview.iterrows()} if not overview.empty else {}
+    series = ordered_series(catalog)
+    show_failures(series, by_id)
+    groups: dict[str, list[dict[str, str]]] = {}
+    for s in series:
+        groups.setdefault(declared_publisher(s), []).append(series_row(s, by_id.get(s.id)))
+    for publisher, rows in groups.items():
+        st.subheader(publisher)
+        table = pd.DataFrame(rows)
+        for column in ("Hämtad", "Källan uppdaterad", "Senaste hämtningsförsök"):
+            table[column] = table[column].map(keep_dates_whole)
+        # a static table wraps long titles and messages instead of cutting them off
+        numbers = table.style.set_properties(
+            subset=["Versioner", "Rader"], **{"text-align": "right !important"}
+        )
+        st.table(numbers, hide_index=True)
+
+
+render()

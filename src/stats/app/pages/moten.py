@@ -1,0 +1,108 @@
+"""Möten: the dialog's meetings, the next one first, and how fresh the data is per source."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from stats.app.common import open_database, reading, show_static_table
+from stats.app.meeting_common import KIND_TEXT, meeting_when, plain
+from stats.errors import StatsError
+from stats.fmt import format_date
+from stats.meetings.files import list_meetings, meetings_dir
+from stats.meetings.model import Meeting, next_meeting
+from stats.store.read import series_overview
+
+
+def meeting_link(meeting: Meeting) -> str:
+    """A stable, shareable link to a meeting's page."""
+    return f"mote?datum={meeting.date}"
+
+
+def show_meeting(meeting: Meeting, *, upcoming: bool) -> None:
+    status = (
+        f"fryst, {meeting.frozen.label()}"
+        if meeting.frozen
+        else ("kommande" if upcoming else "inte fryst")
+    )
+    with st.container(border=True):
+        st.markdown(f"**[{plain(meeting.title)}, {meeting.date}]({meeting_link(meeting)})**")
+        st.caption(
+            f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {meeting_when(meeting)} · "
+            f"{len(meeting.charts)} diagram, {len(meeting.highlights)} höjdpunkter · "
+            f"{status}"
+        )
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def freshness(db_path: str, signature: tuple[int, int]) -> pd.DataFrame:
+    """Per publisher: latest fetch and the publisher's own latest update among its series."""
+    with reading(db_path, signature) as con:
+        overview = series_overview(con, [])
+    if overview.empty:
+        return overview
+    overview = overview.dropna(subset=["release_id"])
+    overview["publisher"] = [json.loads(m).get("source", "") for m in overview["meta"]]
+    rows = []
+    for publisher, part in overview.groupby("publisher"):
+        updated = [str(u) for u in part["source_updated"].dropna() if str(u)]
+        rows.append(
+            {
+                "Källa": publisher or "okänd",
+                "Serier med data": str(len(part)),
+                "Senast hämtad": format_date(part["fetched_at"].max()),
+                "Källans senaste uppdatering": format_date(max(updated))
+                if updated
+                else "Uppgift saknas",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+st.title("Regional näringslivsdialog")
+st.write(
+    "Statistikavsnittet för varje möte: de diagram och höjdpunkter analytikern presenterar. "
+    "Ett fryst möte visar exakt de siffror som visades."
+)
+try:
+    meetings = list_meetings(meetings_dir())
+except StatsError as exc:
+    st.error(str(exc))
+    meetings = []
+today = date.today()
+upcoming = [m for m in meetings if m.date >= today.isoformat()]
+past = sorted(
+    (m for m in meetings if m.date < today.isoformat()), key=lambda m: m.date, reverse=True
+)
+nxt = next_meeting(meetings, today)
+st.header("Nästa möte")
+if nxt is None:
+    st.info("Inget kommande möte är inlagt.")
+else:
+    show_meeting(nxt, upcoming=True)
+st.header("Tidigare möten")
+if not past:
+    st.info("Inga tidigare möten.")
+for meeting in past:
+    show_meeting(meeting, upcoming=False)
+others = [m for m in upcoming if m is not nxt]
+if others:
+    st.header("Senare möten")
+    for meeting in others:
+        show_meeting(meeting, upcoming=True)
+
+st.header("Datakällornas aktualitet")
+db = open_database()
+try:
+    table = freshness(*db) if db else pd.DataFrame()
+except StatsError as exc:
+    st.error(str(exc))
+    table = pd.DataFrame()
+if table.empty:
+    st.info("Ingen data ännu — kör `stats refresh`")
+else:
+    show_static_table(table, ["Serier med data"])
+    st.caption("Mer per serie under Datakällor.")

@@ -1,0 +1,271 @@
+"""Befolkningsframskrivningar: every projection vintage against the outcome, per region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from stats.app.common import (
+    NO_DATA,
+    Db,
+    cell,
+    load_chart,
+    load_series_with_data,
+    missing_text,
+    open_database,
+    reading,
+    show_drawn,
+    show_table,
+    with_frame,
+)
+from stats.catalog.load import load_catalog
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.fmt import format_number, format_percent, keep_dates_whole
+from stats.present.citation import source_caption
+from stats.present.figures import NO_VALUE
+from stats.present.spec import Chart, ChartSpec
+from stats.regions import Regions, load_regions
+from stats.store.read import series_codes, series_frame, series_meta
+
+PRINTED = "befolkningsprognos_statistiknyheter"
+# SCB's projection tables, fetched online; without them only the printed news figures exist
+TABLES = ("befolkningsprognos", "befolkningsprognos_2021", "befolkningsprognos_2022")
+OUTCOME = "Utfall, folkmängd 31 december"
+HORIZONS = ("2030", "2035", "2040")
+REGION_KEY = "prognos_region"
+INSTEAD_KEY = "prognos_i_stallet"
+SPEC = ChartSpec(
+    "prognos_mot_utfall",
+    regions=("riket", "lan", "kommuner"),
+    split="vintage",
+    unit="personer",
+    decimals=0,
+)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_printed_change(
+    db_path: str, signature: tuple[int, int]
+) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """Population change to the horizon as SCB printed it, per vintage, region and measure."""
+    with reading(db_path, signature) as con:
+        meta = series_meta(con, PRINTED)
+        if meta is None:
+            return pd.DataFrame(), None
+        regions, codes = series_codes(con, PRINTED)
+        parts = [
+            series_frame(con, PRINTED, regions, {"vintage": v, "measure": m}).assign(
+                vintage=v, measure=m
+            )
+            for v in codes.get("vintage", [])
+            for m in ("forandring_antal", "forandring_procent")
+        ]
+        return pd.concat(parts, ignore_index=True), meta
+
+
+def vintage_label(row: pd.Series, both_kinds: set[str]) -> str:
+    """ "Framskrivning 2022", naming the source kind when a vintage has both a table and news."""
+    text = f"Framskrivning {row['vintage']}"
+    return f"{text} ({row['source_kind']})" if row["vintage"] in both_kinds else text
+
+
+def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """Projection rows with a legend name per vintage, plus the outcome as a series of its own."""
+    kinds = rows.groupby("vintage")["source_kind"].nunique()
+    both = set(kinds[kinds > 1].index)
+    named = rows.assign(series=[vintage_label(r, both) for _, r in rows.iterrows()])
+    outcome = (
+        rows.dropna(subset=["actual"])
+        .drop_duplicates("period")
+        .assign(series=OUTCOME, value=lambda f: f["actual"], vintage="utfall")
+    )
+    return pd.concat([named, outcome], ignore_index=True).sort_values(["series", "period"])
+
+
+def differences(rows: pd.DataFrame, horizons: list[str]) -> pd.DataFrame:
+    """Each vintage at the chosen years against the newest vintage with a value that year."""
+    out = []
+    for year in horizons:
+        at = rows[(rows["period"] == year) & rows["value"].notna()].sort_values("vintage")
+        if at.empty:
+            continue
+        newest = at.iloc[-1]
+        for _, row in at.iterrows():
+            gap = newest["value"] - row["value"]
+            is_newest = row["series"] == newest["series"]
+            out.append(
+                {
+                    "Framskrivning": row["series"],
+                    "År": year,
+                    "Framskriven folkmängd": format_number(row["value"]),
+                    "Jämförs med": "Senaste framskrivningen" if is_newest else newest["series"],
+                    "Skillnad, senaste minus denna": "0"
+                    if is_newest
+                    else format_number(gap, signed=True),
+                    "Skillnad, procent": format_percent(100 * gap / row["value"], 1, signed=True),
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def accuracy(rows: pd.DataFrame) -> pd.DataFrame:
+    """Projected minus actual for the years that have an outcome."""
+    passed = rows.dropna(subset=["actual"]).sort_values(["period", "vintage"])
+    return pd.DataFrame(
+        {
+            "Framskrivning": passed["series"],
+            "År": passed["period"],
+            "Framskriven folkmängd": [format_number(v) for v in passed["value"]],
+            "Utfall": [format_number(v) for v in passed["actual"]],
+            "Framskriven minus utfall": [
+                format_number(v, signed=True) for v in passed["difference"]
+            ],
+            "Skillnad, procent": [
+                cell(v, format_percent(v, 1, signed=True)) for v in passed["difference_pct"]
+            ],
+        }
+    )
+
+
+def printed_cell(row: pd.Series | None, as_percent: bool) -> str:
+    """A printed change as signed text, its status symbol when SCB left it out, or missing."""
+    if row is None:
+        return NO_VALUE
+    if pd.isna(row["value"]):
+        return str(row["status"] or NO_VALUE)
+    if as_percent:
+        return format_percent(row["value"], 1, signed=True)
+    return format_number(row["value"], signed=True)
+
+
+def printed_table(printed: pd.DataFrame, region: str) -> pd.DataFrame:
+    """SCB's printed change to the horizon per vintage: persons and per cent, or its symbol."""
+    mine = printed[printed["region_code"] == region]
+    out = []
+    for (vintage, period), part in mine.groupby(["vintage", "period"]):
+        by = {r["measure"]: r for _, r in part.iterrows()}
+        out.append(
+            {
+                "Framskrivning": f"Framskrivning {vintage}",
+                "Till år": period,
+                "Förändring, personer": printed_cell(by.get("forandring_antal"), False),
+                "Förändring, procent": printed_cell(by.get("forandring_procent"), True),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _show_instead() -> None:
+    st.session_state[REGION_KEY] = st.session_state[INSTEAD_KEY]
+    st.session_state[INSTEAD_KEY] = None
+
+
+def pick_region(regions: Regions, home: str, have: set[str]) -> str:
+    """The home län and its kommuner first, then every other region that has data."""
+    everything = [regions.riket_code, *regions.lan_codes]
+    everything += [k for lan in regions.lan_codes for k in regions.kommuner[lan]]
+    own = [home, *regions.kommuner[home]]
+    options = own + [c for c in everything if c in have and c not in own]
+
+    def label(code: str) -> str:
+        return regions.name(code) + ("" if code in have else " (ingen framskrivning sparad)")
+
+    return str(st.selectbox("Region", options, format_func=label, key=REGION_KEY))
+
+
+def show_missing_region(regions: Regions, region: str, have: set[str], db: Db) -> None:
+    """Say that the region has no projection, offer the regions that do, name missing series."""
+    st.info(
+        f"Det finns ingen befolkningsframskrivning för {regions.name(region)} i databasen. "
+        "De sparade statistiknyheterna från SCB redovisar bara en del av länen."
+    )
+    st.selectbox(
+        "Visa i stället ett område som har framskrivningar",
+        sorted(have, key=lambda c: (c != regions.riket_code, c)),
+        index=None,
+        format_func=regions.name,
+        key=INSTEAD_KEY,
+        on_change=_show_instead,
+        placeholder="Välj område",
+    )
+    available = load_series_with_data(*db)
+    catalog = load_catalog()
+    for series_id in TABLES:
+        if series_id not in available:
+            st.caption(missing_text(catalog.series[series_id]))
+
+
+def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) -> None:
+    """Chart of vintages and outcome, differences at the chosen years and accuracy so far."""
+    named = labelled(rows)
+    projections = named[named["series"] != OUTCOME]
+    has_outcome = len(projections) < len(named)
+    title = f"Befolkningsframskrivningar{' och utfall' if has_outcome else ''}, {name}"
+    show_drawn(with_frame(chart, named, title=title), home)
+    years = sorted(rows["period"].unique())
+    st.subheader("Skillnad mellan framskrivningarna")
+    horizons = st.multiselect(
+        "År att jämföra",
+        years,
+        default=[y for y in HORIZONS if y in years] or years[-1:],
+        key="prognos_horisonter",
+    )
+    table = differences(projections, sorted(horizons))
+    if table.empty:
+        st.info("Välj minst ett år.")
+    else:
+        show_table(table, numeric=[c for c in table.columns[2:] if c != "Jämförs med"])
+        st.caption(
+            "Positiv skillnad: den senaste framskrivningen räknar med fler invånare det året."
+        )
+    st.subheader("Träffsäkerhet hittills")
+    passed = accuracy(projections)
+    if not passed.empty:
+        show_table(passed, numeric=list(passed.columns[2:]))
+    elif "folkmangd_ar" not in load_series_with_data(*db):
+        st.info(f"Utfallet saknas: {missing_text(load_catalog().series['folkmangd_ar'])}")
+    else:
+        st.info("Inget av de framskrivna åren har passerat ännu, så det finns inget utfall.")
+
+
+def render() -> None:
+    """The whole page; returns early with a message when there is nothing to show."""
+    st.title("Befolkningsframskrivningar")
+    st.caption(
+        "Varje sparad årgång av SCB:s befolkningsframskrivning bredvid den faktiska folkmängden, "
+        "skillnaden mellan årgångarna vid valda år och hur väl de har träffat hittills."
+    )
+    db = open_database()
+    settings = load_settings()
+    home = settings.home_region
+    regions = load_regions()
+    try:
+        if db is None or not load_series_with_data(*db):
+            st.info(NO_DATA)
+            return
+        chart = load_chart(*db, SPEC, home)
+        printed, meta = load_printed_change(*db)
+        have = set(chart.frame["region_code"])
+        have |= set(printed.dropna(subset=["value"])["region_code"]) if meta else set()
+        region = pick_region(regions, home, have)
+        rows = chart.frame[chart.frame["region_code"] == region]
+        if region not in have:
+            show_missing_region(regions, region, have, db)
+            return
+        if rows.empty:
+            st.info(f"Ingen framskriven folkmängd för {regions.name(region)} i databasen.")
+        else:
+            show_region(chart, rows, regions.name(region), home, db)
+        mine = printed_table(printed, region) if meta else pd.DataFrame()
+        if meta is not None and not mine.empty:
+            st.subheader("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
+            show_table(mine, numeric=["Förändring, personer", "Förändring, procent"])
+            st.caption(keep_dates_whole(source_caption(meta, home)))
+    except StatsError as exc:
+        st.error(str(exc))
+
+
+render()

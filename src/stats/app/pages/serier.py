@@ -1,0 +1,363 @@
+"""Alla serier: any catalog series by region and dimension, with source line, notes and table."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from stats.app.common import (
+    NO_DATA,
+    declared_publisher,
+    declared_source,
+    ordered_series,
+    reading,
+    show_chart,
+    show_table,
+    swedish_key,
+)
+from stats.catalog.load import Catalog, Series, load_catalog
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.fmt import format_period
+from stats.present.citation import ckm_note
+from stats.present.figures import (
+    STATUS_TEXT,
+    alt_text,
+    bar_figure,
+    line_figure,
+    needed_decimals,
+    value_table,
+)
+from stats.regions import Regions, load_regions
+from stats.store.read import (
+    series_codes,
+    series_frame,
+    series_labels,
+    series_meta,
+    series_with_data,
+)
+from stats.store.write import db_signature
+
+SERIES_KEY = "serie"
+FREQUENCY_TEXT = {"month": "per månad", "quarter": "per kvartal", "year": "per år"}
+PERIOD_TITLES = {"month": "Månad", "quarter": "Kvartal", "year": "År"}
+DIM_TITLES = {
+    "Kon": "Kön",
+    "Alder": "Ålder",
+    "measure": "Mått",
+    "vintage": "Framskrivningsår",
+    "ContentsCode": "Tabellinnehåll",
+    "SNI2007": "Bransch (SNI 2007)",
+    "Juridisk_form": "Juridisk form",
+    "Civilstand": "Civilstånd",
+}
+# total codes as SCB, Tillväxtanalys and Kolada write them: TotSa, TotSA, tot, Summa, Samtliga
+_TOTAL = re.compile(r"^(tot|summa|samtliga|alla)", re.IGNORECASE)
+# Region Värmland and SKR: at most five lines per line chart stay readable
+MAX_LINES = 5
+
+Choices = tuple[dict[str, Any] | None, list[str], dict[str, list[str]], dict[str, dict[str, str]]]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_available(db_path: str, signature: tuple[int, int]) -> set[str]:
+    """Ids of the series with data in this database file version."""
+    with reading(db_path, signature) as con:
+        return series_with_data(con)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_choices(db_path: str, signature: tuple[int, int], series_id: str) -> Choices:
+    """Release meta, region codes, dimension codes and labels of one series."""
+    with reading(db_path, signature) as con:
+        meta = series_meta(con, series_id)
+        if meta is None:
+            return None, [], {}, {}
+        regions, codes = series_codes(con, series_id)
+        return meta, regions, codes, series_labels(con, series_id, ["region", *codes])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def load_rows(
+    db_path: str,
+    signature: tuple[int, int],
+    series_id: str,
+    regions: tuple[str, ...],
+    dims: tuple[tuple[str, str], ...],
+) -> pd.DataFrame:
+    """The observations behind one chart."""
+    with reading(db_path, signature) as con:
+        return series_frame(con, series_id, list(regions), dict(dims))
+
+
+def pick_series(catalog: Catalog, available: set[str]) -> Series:
+    """Select box of every series, prefixed by its publisher; series with data come first."""
+    ordered = ordered_series(catalog, available)
+
+    def label(series_id: str) -> str:
+        series = catalog.series[series_id]
+        text = f"{declared_publisher(series)} · {series.title}"
+        return text if series_id in available else f"{text} (ingen data ännu)"
+
+    ids = [s.id for s in ordered]
+    # the series id in the URL (?serie=konkurser_lan_regionfakta) makes a view linkable
+    if st.session_state.get(SERIES_KEY) not in ids:
+        wanted = st.query_params.get(SERIES_KEY)
+        st.session_state[SERIES_KEY] = wanted if wanted in ids else ids[0]
+    chosen = str(st.selectbox("Serie", ids, format_func=label, key=SERIES_KEY))
+    st.query_params[SERIES_KEY] = chosen
+    return catalog.series[chosen]
+
+
+def region_order(codes: list[str], regions: Regions, home: str, names: dict[str, str]) -> list[str]:
+    """Riket, the home län, its kommuner and grannlän first; then the other län and kommuner."""
+    present = set(codes)
+    near = [
+        regions.riket_code,
+        home,
+        *regions.kommuner.get(home, ()),
+        *regions.neighbours.get(home, ()),
+        *regions.lan_codes,
+    ]
+    first = [c for c in dict.fromkeys(near) if c in present]
+    rest = sorted(present - set(first), key=lambda c: swedish_key(names.get(c) or c))
+    return first + rest
+
+
+def _add_regions(key: str, codes: list[str]) -> None:
+    current = list(st.session_state.get(key, []))
+    st.session_state[key] = current + [c for c in codes if c not in current]
+
+
+def pick_regions(series: Series, options: list[str], names: dict[str, str]) -> list[str]:
+    """Region multiselect (default: the home län and Riket) with quick picks for nearby areas."""
+    regions = load_regions()
+    home = load_settings().home_region
+    key = f"regioner_{series.id}"
+    if key not in st.session_state:
+        default = [c for c in (home, regions.riket_code) if c in options]
+        st.session_state[key] = default or options[:1]
+    chosen = st.multiselect(
+        "Regioner",
+        options,
+        format_func=lambda c: names.get(c, c),
+        key=key,
+        placeholder="Välj regioner",
+    )
+    picks = {
+        f"Kommunerna i {regions.name(home)}": regions.kommuner.get(home, ()),
+        "Grannlänen": regions.neighbours.get(home, ()),
+        "Alla län": regions.lan_codes,
+    }
+    row = st.container(horizontal=True)
+    for text, codes in picks.items():
+        missing = [c for c in codes if c in options and c not in chosen]
+        if missing:
+            row.button(
+                f"+ {text}",
+                key=f"{key}_{text}",
+                on_click=_add_regions,
+                args=(key, missing),
+                help="Lägg till i urvalet",
+            )
+    return [str(c) for c in chosen]
+
+
+def code_label(labels: dict[str, str], code: str) -> str:
+    """The source's label for a code, or the code made readable."""
+    if code in labels:
+        return labels[code]
+    text = code.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def default_code(dim: str, codes: list[str], labels: dict[str, str]) -> int:
+    """Index of the default code: the newest vintage, a total such as "TotSa", or the first."""
+    if dim == "vintage":
+        return len(codes) - 1
+    for i, code in enumerate(codes):
+        if _TOTAL.match(code) or _TOTAL.match(labels.get(code, "")):
+            return i
+    return 0
+
+
+def pick_code(series: Series, dim: str, options: list[str], labels: dict[str, str]) -> str:
+    """Select box for one dimension's codes, labelled by the source."""
+
+    def label(code: str) -> str:
+        return code_label(labels, code)
+
+    value = st.selectbox(
+        DIM_TITLES.get(dim, dim),
+        options,
+        index=default_code(dim, options, labels),
+        format_func=label,
+        key=f"{series.id}_{dim}",
+    )
+    return str(value)
+
+
+def pick_dims(
+    series: Series, codes: dict[str, list[str]], labels: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """One select box per extra dimension that has more than one code."""
+    chosen: dict[str, str] = {}
+    shown = [d for d in series.dims if len(codes.get(d, [])) > 1]
+    columns = st.columns(max(len(shown), 1))
+    for dim in series.dims:
+        present = codes.get(dim, [])
+        if not present:
+            continue
+        own = labels.get(dim, {})
+        # the source's own order (age groups, SNI codes) where it gives one
+        options = [c for c in own if c in present] + [c for c in present if c not in own]
+        if len(options) == 1:
+            chosen[dim] = options[0]
+            continue
+        with columns[shown.index(dim)]:
+            chosen[dim] = pick_code(series, dim, options, own)
+    return chosen
+
+
+def unit_of(
+    meta: dict[str, Any], series: Series, dims: dict[str, str], picked: list[str]
+) -> tuple[str, int]:
+    """Unit and decimals of the selection: per code when the source gives them, else the series'.
+
+    A catalog unit such as "personer respektive procent" is narrowed by the selected codes and
+    labels ("Förändring, procent" → "procent").
+    """
+    units: dict[str, dict[str, Any]] = meta.get("units", {})
+    for code in dims.values():
+        if code in units:
+            return str(units[code].get("base") or series.unit), int(units[code].get("decimals", 0))
+    entry = units.get("value") or (next(iter(units.values())) if len(units) == 1 else {})
+    return narrow_unit(series.unit, [*dims.values(), *picked]), int(entry.get("decimals", 0))
+
+
+def narrow_unit(unit: str, texts: list[str]) -> str:
+    """One part of "X respektive Y" that the selected codes name, e.g. "procent" for "..._pct"."""
+    parts = unit.split(" respektive ")
+    if len(parts) != 2:
+        return unit
+    said = " ".join(texts).casefold()
+    for part in parts:
+        words = {part.casefold()} | ({"pct", "andel", "procent"} if part == "procent" else set())
+        if any(w in said for w in words):
+            return part
+    if "procent" in parts:
+        return next(p for p in parts if p != "procent")
+    return unit
+
+
+def source_notes(meta: dict[str, Any]) -> list[str | None]:
+    """The source's notes in one line each (SCB's CKM note shortened), and the origin page."""
+    notes: list[str | None] = [ckm_note(meta)]
+    for note in meta.get("notes", []):
+        text = " ".join(str(note).split())
+        if "CKM" not in text:
+            notes.append(f"Not: {text}")
+    if meta.get("origin_url"):
+        notes.append(f"Ursprung: {meta['origin_url']}")
+    return notes
+
+
+def chart_title(series: Series, picked: dict[str, str]) -> str:
+    """Series title and the chosen codes, e.g. "…, framskrivningsår 2021, Förändring, antal"."""
+    shown = [f"{DIM_TITLES.get(d, d).lower()} {t}" if t.isdigit() else t for d, t in picked.items()]
+    return ", ".join([series.title, *shown])
+
+
+def show_no_data(series: Series) -> None:
+    """What will come once the series is fetched."""
+    st.info(NO_DATA)
+    st.caption(
+        f"Källa när serien har hämtats: {declared_source(series)} "
+        f"({FREQUENCY_TEXT[series.frequency]})."
+    )
+
+
+def show_series(series: Series, db_path: str, signature: tuple[int, int]) -> None:
+    """Pickers, chart, source line, notes and table of one series that has data."""
+    meta, codes, dim_codes, labels = load_choices(db_path, signature, series.id)
+    if meta is None:
+        show_no_data(series)
+        return
+    regions = load_regions()
+    names = {c: labels.get("region", {}).get(c) or regions.name(c) for c in codes}
+    options = region_order(codes, regions, load_settings().home_region, names)
+    chosen = pick_regions(series, options, names)
+    dims = pick_dims(series, dim_codes, labels)
+    if not chosen:
+        st.info("Välj minst en region.")
+        return
+    rows = load_rows(db_path, signature, series.id, tuple(chosen), tuple(dims.items()))
+    if rows.empty:
+        st.info("Inga värden för det här urvalet.")
+        return
+    # legend and table columns follow the order of the selection
+    order = {c: i for i, c in enumerate(chosen)}
+    rows = (
+        rows.assign(series=[names.get(c, c) for c in rows["region_code"]])
+        .assign(order=rows["region_code"].map(order))
+        .sort_values(["order", "period"])
+    )
+    picked = {d: code_label(labels.get(d, {}), c) for d, c in dims.items()}
+    unit, declared = unit_of(meta, series, dims, list(picked.values()))
+    decimals = needed_decimals(rows["value"], declared)
+    title = chart_title(series, {d: t for d, t in picked.items() if len(dim_codes[d]) > 1})
+    x_title = PERIOD_TITLES[series.frequency]
+    periods = rows["period"].unique()
+    if len(periods) == 1:
+        # one period is a comparison between regions, not a development over time
+        title = f"{title}, {format_period(str(periods[0]))}"
+        figure = bar_figure(rows, title, unit, decimals=decimals)
+    else:
+        if len(chosen) > MAX_LINES:
+            st.caption(
+                f"Fler än {MAX_LINES} linjer är svåra att skilja åt; "
+                "tabellen nedan visar alla värden."
+            )
+        figure = line_figure(rows, title, unit, decimals=decimals, x_title=x_title)
+    show_chart(figure, alt_text(rows, title, unit, decimals=decimals), meta, source_notes(meta))
+    with st.expander("Visa som tabell"):
+        show_table(value_table(rows, decimals=decimals, x_title=x_title))
+        symbols = sorted({str(s) for s in rows["status"].dropna() if s})
+        if symbols:
+            st.caption(
+                "Teckenförklaring: "
+                + "; ".join(f"{s} = {STATUS_TEXT.get(s, 'se källan')}" for s in symbols)
+            )
+
+
+def render() -> None:
+    """The whole page."""
+    st.title("Alla serier")
+    settings = load_settings()
+    try:
+        catalog = load_catalog()
+    except StatsError as exc:
+        st.error(str(exc))
+        return
+    signature = db_signature(settings.db_path)
+    try:
+        available = set() if signature is None else load_available(str(settings.db_path), signature)
+    except StatsError as exc:
+        st.error(str(exc))
+        return
+    series = pick_series(catalog, available)
+    if series.description:
+        st.markdown(series.description)
+    if signature is None or series.id not in available:
+        show_no_data(series)
+        return
+    try:
+        show_series(series, str(settings.db_path), signature)
+    except StatsError as exc:
+        st.error(str(exc))
+
+
+render()

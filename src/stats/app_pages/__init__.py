@@ -1,1 +1,0 @@
-"""Streamlit pages: thin UI over stats.indicators, stats.charts and stats.fmt."""

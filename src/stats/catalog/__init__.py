@@ -1,0 +1,1 @@
+"""The series catalog: declared as data in catalog.d/, loaded and validated here."""

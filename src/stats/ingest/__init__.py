@@ -1,0 +1,1 @@
+"""Ingest: decode and normalise responses, archive them, refresh and snapshot."""

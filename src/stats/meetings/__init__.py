@@ -1,0 +1,1 @@
+"""Meetings: the model, the file format and the files on disk."""

@@ -1,0 +1,1 @@
+"""Presentation as data: chart specs, figures, tables, alt text and source lines."""

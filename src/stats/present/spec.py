@@ -1,0 +1,286 @@
+"""A chart as data: which indicator, slice, regions and periods; its rows, figure and source line.
+
+Meetings store chart specs; the pages, the meeting view and the exports all draw a spec the
+same way, over a scope (latest releases, or the releases a frozen meeting pinned).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from stats.analysis.indicators import Indicator, load_indicators, run_indicator
+from stats.errors import StatsError
+from stats.fmt import format_date, format_number, format_period
+from stats.present.citation import (
+    DEFAULT_PROCESSOR,
+    PROCESSORS,
+    cited_publisher,
+    cited_tables,
+    ckm_note,
+)
+from stats.present.figures import bar_figure, line_figure
+from stats.regions import load_regions
+
+ChartKind = Literal["line", "bar", "table"]
+KINDS: tuple[ChartKind, ...] = ("line", "bar", "table")
+SPEC_KEYS = {"indicator", "title", "regions", "filters", "value", "split", "kind", "period_from",
+             "period_to", "unit", "decimals"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What one chart shows. `regions` are codes or region sets (hemlan, riket, lan, ...)."""
+
+    indicator: str
+    title: str = ""
+    regions: tuple[str, ...] = ("hemlan", "riket")
+    filters: tuple[tuple[str, str], ...] = ()
+    value: str = "value"
+    split: str = "region"
+    kind: ChartKind = "line"
+    period_from: str | None = None
+    period_to: str | None = None
+    unit: str | None = None
+    decimals: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a meeting file; defaults are left out."""
+        out: dict[str, Any] = {"indicator": self.indicator}
+        default = ChartSpec(self.indicator)
+        for key in sorted(SPEC_KEYS - {"indicator"}):
+            value = getattr(self, key)
+            if value != getattr(default, key):
+                out[key] = (
+                    dict(value)
+                    if key == "filters"
+                    else (list(value) if isinstance(value, tuple) else value)
+                )
+        return out
+
+
+def spec_from_dict(raw: dict[str, Any], where: str = "chart") -> ChartSpec:
+    """A validated spec; errors name `where` and the key."""
+    extra = set(raw) - SPEC_KEYS
+    if extra:
+        raise StatsError(f"{where}: unknown keys {sorted(extra)}; expected {sorted(SPEC_KEYS)}")
+    indicators = load_indicators()
+    ind_id = str(raw.get("indicator", ""))
+    if ind_id not in indicators:
+        raise StatsError(f"{where}.indicator: unknown indicator {ind_id!r}")
+    ind = indicators[ind_id]
+    value = str(raw.get("value", "value"))
+    if value not in ind.columns:
+        raise StatsError(f"{where}.value: {value!r} is not a column of {ind_id}")
+    kind = str(raw.get("kind", "line"))
+    if kind not in KINDS:
+        raise StatsError(f"{where}.kind: must be one of {', '.join(KINDS)}")
+    filters = raw.get("filters", {})
+    if not isinstance(filters, dict) or not set(filters) <= set(ind.columns):
+        raise StatsError(f"{where}.filters: must map columns of {ind_id} to values")
+    split = str(raw.get("split", "region"))
+    if split != "region" and split not in ind.columns:
+        raise StatsError(f"{where}.split: {split!r} is not 'region' or a column of {ind_id}")
+    regions = tuple(str(r) for r in raw.get("regions", ("hemlan", "riket")))
+    load_regions().resolve(list(regions), home="23")
+    decimals = raw.get("decimals")
+    return ChartSpec(
+        indicator=ind_id,
+        title=str(raw.get("title", "")),
+        regions=regions,
+        filters=tuple(sorted((str(k), str(v)) for k, v in filters.items())),
+        value=value,
+        split=split,
+        kind=kind,
+        period_from=raw.get("period_from"),
+        period_to=raw.get("period_to"),
+        unit=raw.get("unit"),
+        decimals=None if decimals is None else int(decimals),
+    )
+
+
+@dataclass
+class Chart:
+    """A drawn spec: its rows, the releases behind it and everything shown around it."""
+
+    spec: ChartSpec
+    indicator: Indicator
+    frame: pd.DataFrame
+    metas: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.spec.title or self.indicator.title
+
+    @property
+    def unit(self) -> str:
+        return self.spec.unit or self.indicator.unit
+
+
+def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> pd.DataFrame:
+    """Rows of the spec's slice: series (legend name), region_code, period, value, status, ..."""
+    frame = run_indicator(scope, spec.indicator)
+    for column, value in spec.filters:
+        frame = frame[frame[column].astype(str) == value]
+    regions = load_regions()
+    codes = regions.resolve(list(spec.regions), home)
+    frame = frame[frame["region_code"].isin(codes)]
+    if spec.period_from:
+        frame = frame[frame["period"] >= spec.period_from]
+    if spec.period_to:
+        frame = frame[frame["period"].str[: len(spec.period_to)] <= spec.period_to]
+    frame = frame.copy()
+    frame["value"] = frame[spec.value]
+    order = {code: i for i, code in enumerate(codes)}
+    frame["_order"] = frame["region_code"].map(order)
+    frame = frame.sort_values(["_order", "period"]).drop(columns="_order")
+    if spec.split == "region":
+        frame["series"] = frame["region_code"].map(regions.name)
+    else:
+        frame["series"] = (
+            frame[spec.split].astype(str) + ", " + frame["region_code"].map(regions.name)
+        )
+    return frame.reset_index(drop=True)
+
+
+def chart_metas(scope: duckdb.DuckDBPyConnection, indicator: Indicator) -> list[dict[str, Any]]:
+    """Release metadata of the series behind an indicator, as pinned in the scope."""
+    if not indicator.series:
+        return []
+    marks = ", ".join("?" for _ in indicator.series)
+    rows = scope.execute(
+        "select series_id, release_id, fetched_at, source_updated, meta from scope_release "
+        f"where series_id in ({marks}) order by series_id",
+        list(indicator.series),
+    ).fetchall()
+    metas = []
+    for series_id, release_id, fetched_at, updated, meta in rows:
+        tables = scope.execute(
+            "select distinct table_id from response where release_id = ? order by 1",
+            [release_id],
+        ).fetchall()
+        m = json.loads(meta)
+        m.update(
+            series_id=series_id,
+            release_id=int(release_id),
+            fetched_at=fetched_at,
+            source_updated=updated,
+            table_ids=[t[0] for t in tables] or m.get("tables", []),
+        )
+        metas.append(m)
+    return metas
+
+
+def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
+    """Everything needed to show or export a spec."""
+    indicator = load_indicators()[spec.indicator]
+    frame = chart_frame(scope, spec, home)
+    used = set(frame.get("measure", pd.Series(dtype=str)).astype(str))
+    metas = chart_metas(scope, indicator)
+    if used and indicator.inputs:
+        wanted = {i.series for i in indicator.inputs if i.measure in used}
+        others = set(indicator.series) - {i.series for i in indicator.inputs}
+        if "population_series" in frame.columns:
+            # cite only the population the rates were divided by
+            others = set(frame["population_series"].dropna().astype(str))
+        metas = [m for m in metas if m["series_id"] in wanted | others] or metas
+    return Chart(spec, indicator, frame, metas)
+
+
+def caption(chart: Chart, home: str) -> str:
+    """ "Källa: <publisher>, <table> (<id>), hämtad <date>; … Bearbetning: <region>."."""
+    processor = PROCESSORS.get(home, DEFAULT_PROCESSOR)
+    if not chart.metas:
+        return f"Källa: {chart.indicator.source}. Bearbetning: {processor}."
+    parts = [
+        f"{cited_publisher(m)}, {cited_tables(m)}, hämtad {format_date(m['fetched_at'])}"
+        for m in chart.metas
+    ]
+    return f"Källa: {'; '.join(dict.fromkeys(parts))}. Bearbetning: {processor}."
+
+
+def footnotes(chart: Chart) -> list[str]:
+    """The CKM note, the indicator's definition and any preliminary marks to explain."""
+    notes = [n for n in (ckm_note(m) for m in chart.metas) if n]
+    notes = list(dict.fromkeys(notes))
+    if "preliminary" in chart.frame.columns and chart.frame["preliminary"].fillna(False).any():
+        notes.append("Ofyllda punkter är preliminära och kan revideras.")
+    notes.append(f"Definition: {chart.indicator.definition}")
+    return notes
+
+
+WHOLE_UNITS = ("personer", "antal", "företag", "annonser", "platser")
+
+
+def chart_decimals(chart: Chart) -> int:
+    """Decimals a chart shows: the spec's, else 0 for counts, 3 for rates under 1, else 1."""
+    if chart.spec.decimals is not None:
+        return chart.spec.decimals
+    if chart.unit in WHOLE_UNITS:
+        return 0
+    values = chart.frame["value"].dropna().abs() if "value" in chart.frame.columns else None
+    # small rates (e.g. bankruptcies per 1 000 inhabitants in a month) need more decimals
+    return 3 if values is not None and len(values) and float(values.max()) < 1 else 1
+
+
+def is_bar(chart: Chart) -> bool:
+    """Whether the figure shows bars for the latest period (a bar spec, or one period only)."""
+    periods = chart.frame["period"].nunique() if not chart.frame.empty else 0
+    return chart.spec.kind == "bar" or periods == 1
+
+
+def figure(chart: Chart) -> go.Figure:
+    """The Plotly figure of a chart (line over periods, or bars for the latest period)."""
+    decimals = chart_decimals(chart)
+    frame = chart.frame
+    periods = sorted(frame["period"].unique()) if not frame.empty else []
+    if is_bar(chart):
+        latest = frame[frame["period"] == periods[-1]] if periods else frame
+        return bar_figure(
+            latest,
+            f"{chart.title}, {format_period(periods[-1])}" if periods else chart.title,
+            chart.unit,
+            decimals=decimals,
+        )
+    x_title = "År" if periods and len(str(periods[0])) == 4 else "Period"
+    return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
+
+
+def alt_text(chart: Chart) -> str:
+    """One Swedish sentence per series: first and last value, for screen readers."""
+    if chart.frame.empty:
+        return f"{chart.title}: inga värden."
+    parts = []
+    for name, rows in chart.frame.groupby("series", sort=False):
+        rows = rows.dropna(subset=["value"])
+        if rows.empty:
+            continue
+        first, last = rows.iloc[0], rows.iloc[-1]
+        decimals = chart_decimals(chart)
+        parts.append(
+            f"{name}: {format_period(str(first['period']))} "
+            f"{format_number(first['value'], decimals)}, "
+            f"{format_period(str(last['period']))} "
+            f"{format_number(last['value'], decimals)} {chart.unit}"
+        )
+    return f"{chart.title}. " + "; ".join(parts) + "."
+
+
+def slug(text: str) -> str:
+    """ASCII file-name part: "Nya lediga platser, Jämtland" → "nya-lediga-platser-jamtland"."""
+    text = re.sub("[\u2010-\u2015\u2212]", "-", text)  # dashes and minus keep words apart
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def file_stem(meeting_date: str, chart: Chart, home: str) -> str:
+    """e.g. "2024-06-17_nya-lediga-platser_jamtland"."""
+    place = slug(load_regions().name(home).replace(" län", "").removesuffix("s"))
+    return f"{meeting_date}_{slug(chart.title)}_{place}"

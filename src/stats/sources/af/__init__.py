@@ -1,0 +1,1 @@
+"""Arbetsförmedlingen's Excel files: varsel and monthly registered unemployed."""

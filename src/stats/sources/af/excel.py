@@ -1,0 +1,423 @@
+"""Arbetsförmedlingen's varsel Excel files: find the newest on the index page, download, parse.
+
+AF has no statistics API for varsel (redundancy notices). Its files are linked from
+https://arbetsformedlingen.se/statistik/sok-statistik/tidigare-statistik as
+`/download/18.<id>/<epoch>/<name>.xlsx`, and the id changes with every upload. So `fetch` reads
+the index page, picks the link whose file name matches the part's `options.link_pattern`
+(the newest `(?P<period>YYYY-MM)` when the pattern has that group, else exactly one link) and
+downloads it. The downloaded workbook is the raw response; `decode` reads it with openpyxl.
+
+Two layouts, chosen by `options.layout`. Both come from public R scripts that read the live
+files (not from a file we hold), so both are assumptions to VERIFY online:
+
+* `manad_per_lan`: the file whose URL contains "varsel" and "lan" but not "bransch". One sheet
+  named "Månad …" (e.g. "Månad 1992-01--2022-09"): a title block, then a header row with an
+  empty first cell and one column per län plus "Riket"; then one row per month, "YYYY-MM" in
+  the first column (Region Dalarna, `diag_varsel_per_manad` and the läget-i-Dalarna script).
+  Rows become periods "YYYYMmm" with no further dimension.
+* `bransch_per_lan_ar`: the file whose URL contains "varsel", "lan" and "bransch". One sheet per
+  complete year, named by the year; a title block, then a header row; rows are SNI branscher
+  (code, name), one column per län; a code-less "uppgift saknas" row and a "Summa" row at the
+  end (Region-Dalarna/hamta_data `hamta_varsel_bransch_lan_af.R` @3573616). It holds yearly
+  totals, not months: periods are "YYYY", the single dimension is the SNI code, the Summa row
+  becomes code "TOT" and the code-less row "US".
+
+The header row is found by content (the first row naming at least 15 län, short "Jämtland" or
+full "Jämtlands län"), not by row number; every län must be present, and Riket too when the
+series asks for it. Masked counts "<5" become NaN with status "<5", an empty cell NaN with
+"..", "-"/"–" keep their symbol. Any other deviation (sheet renamed, header or län missing,
+text where a count belongs, not an xlsx) raises an error naming the file, the sheet and what
+was expected, so the store is left as it was. `updated` is the workbook's own modified time.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from stats.catalog.load import Part, Series
+from stats.errors import CatalogError, SchemaChanged, SourceError
+from stats.regions import load_regions
+from stats.sources.base import Decoded, FetchedPart, FetchRequest
+from stats.sources.http import HttpClient, RateLimit, RawResponse
+
+log = logging.getLogger(__name__)
+
+BASE_URL = "https://arbetsformedlingen.se"
+INDEX_URL = BASE_URL + "/statistik/sok-statistik/tidigare-statistik"
+SOURCE_TEXT = "Arbetsförmedlingen"
+# layout -> (series frequency it yields, default sheet-name regex, number of dims)
+LAYOUTS = {"manad_per_lan": ("month", r"^Månad", 0), "bransch_per_lan_ar": ("year", r"^\d{4}$", 1)}
+OPTION_KEYS = {"layout", "link_pattern", "index_url", "sheet"}
+LINK = re.compile(r"""(?:https?://[^\s"'<>]+)?/download/[^\s"'<>]+?\.xlsx\b""", re.IGNORECASE)
+MONTH = re.compile(r"^(\d{4})(?:-|M)(0[1-9]|1[0-2])(?:-\d{2})?$")
+MASKED = re.compile(r"^<\s*\d+$")
+NUMBER = re.compile(r"^-?\d[\d \u00a0]*(?:,\d+)?$")
+SYMBOLS = {"..", ".", "-", "–", "—"}
+RIKET_NAMES = {"riket", "sverige", "hela riket"}
+TOTAL_ROW = {"summa", "totalt", "samtliga"}
+TOTAL_SNI, UNKNOWN_SNI = "TOT", "US"
+HEADER_SCAN_ROWS = 60
+MIN_LAN_IN_HEADER = 15
+NOTE_VALUES = "Antal personer berörda av varsel om uppsägning."
+NOTE_MASKED = "Arbetsförmedlingen visar antal under 5 som <5; de saknar värde här."
+NOTE_YEARLY = (
+    "Helårssummor per bransch (SNI 2007) och län; filen innehåller bara fullständiga år. "
+    "TOT = Summa över alla branscher, US = uppgift om bransch saknas."
+)
+
+
+@dataclass(frozen=True)
+class AfOptions:
+    """A part's `options`, checked: which links to pick and how to read the workbook."""
+
+    layout: str
+    link_pattern: re.Pattern[str]
+    index_url: str
+    sheet: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One xlsx link on the index page; `period` is the pattern's YYYY-MM group, if any."""
+
+    url: str
+    name: str
+    period: str | None
+
+
+def parse_options(series: Series, part: Part) -> AfOptions:
+    """Validate `options` against the series; CatalogError naming the series and key."""
+    opts = part.options
+
+    def fail(key: str, message: str) -> CatalogError:
+        return CatalogError(f"series {series.id!r}: parts.options.{key}: {message}")
+
+    extra = sorted(set(opts) - OPTION_KEYS)
+    if extra:
+        raise fail(extra[0], f"unknown key; expected one of {', '.join(sorted(OPTION_KEYS))}")
+    layout = opts.get("layout")
+    if layout not in LAYOUTS:
+        raise fail("layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    frequency, default_sheet, n_dims = LAYOUTS[layout]
+    if series.frequency != frequency or len(series.dims) != n_dims:
+        raise fail("layout", f"{layout} yields frequency {frequency!r} with {n_dims} dims")
+    patterns: dict[str, re.Pattern[str]] = {}
+    for key, default in (("link_pattern", None), ("sheet", default_sheet)):
+        text = opts.get(key, default)
+        if not isinstance(text, str) or not text:
+            raise fail(key, "must be a non-empty regular expression")
+        try:
+            patterns[key] = re.compile(text, re.IGNORECASE)
+        except re.error as exc:
+            raise fail(key, f"not a valid regular expression: {exc}") from None
+    index_url = opts.get("index_url", INDEX_URL)
+    if not isinstance(index_url, str) or not index_url.startswith("https://"):
+        raise fail("index_url", "must be an https:// URL")
+    return AfOptions(layout, patterns["link_pattern"], index_url, patterns["sheet"])
+
+
+def find_xlsx_links(html: str, page_url: str) -> list[Link]:
+    """Every distinct `/download/…/<name>.xlsx` URL in the page, absolute, in page order."""
+    urls = dict.fromkeys(urljoin(page_url, m.group(0)) for m in LINK.finditer(html))
+    return [Link(u, unquote(urlsplit(u).path.rsplit("/", 1)[-1]), None) for u in urls]
+
+
+def pick_link(links: Sequence[Link], pattern: re.Pattern[str], page: str, series: str) -> Link:
+    """The matching link with the newest `period` group, or the single match without one."""
+    found = [
+        Link(link.url, link.name, m.groupdict().get("period"))
+        for link in links
+        if (m := pattern.search(link.name))
+    ]
+    if not found:
+        names = ", ".join(link.name for link in links[:8]) or "none"
+        raise SchemaChanged(
+            f"no link on {page} has a file name matching '{pattern.pattern}' "
+            f"(xlsx links found: {names})",
+            series=series,
+            url=page,
+        )
+    dated = [f for f in found if f.period]
+    if dated:
+        newest = max(f.period or "" for f in dated)
+        found = [f for f in dated if f.period == newest]
+    if len({f.url for f in found}) != 1:
+        names = ", ".join(f.name for f in found)
+        raise SchemaChanged(
+            f"{len(found)} links on {page} match '{pattern.pattern}' ({names}); expected one "
+            "newest file: add a (?P<period>YYYY-MM) group or narrow the pattern",
+            series=series,
+            url=page,
+        )
+    return found[0]
+
+
+@cache
+def region_names() -> dict[str, str]:
+    """Län names as AF may print them (full, short, with code) → SCB code, plus Riket → 00."""
+    regions = load_regions()
+    out = dict.fromkeys(RIKET_NAMES, regions.riket_code)
+    for code in regions.lan_codes:
+        full = _text(regions.name(code)).casefold()
+        short = full.removesuffix(" län").removesuffix("s")
+        for name in (full, short, short + "s"):
+            out[name] = out[f"{code} {name}"] = code
+    return out
+
+
+def _region_columns(row: Sequence[Any]) -> dict[int, str]:
+    names = region_names()
+    keys = [_text(v).casefold() for v in row]
+    return {i: names[k] for i, k in enumerate(keys) if k in names}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else " ".join(str(value).split())
+
+
+class _Reader:
+    """One downloaded workbook; errors name the series, the file and the sheet."""
+
+    def __init__(self, series: Series, raw: RawResponse) -> None:
+        self.series = series
+        self.url = raw.url
+        self.file = unquote(urlsplit(raw.url).path.rsplit("/", 1)[-1]) or raw.url
+        self.masked = False
+        content = raw.content
+        if not content.startswith(b"PK\x03\x04"):
+            raise SourceError(
+                f"{self.file}: download is not an xlsx (zip) file: {len(content)} bytes "
+                f"starting {content[:24]!r}",
+                series=series.id,
+                url=raw.url,
+            )
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            try:
+                self.sheets = {
+                    ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets
+                }
+                modified = book.properties.modified
+            finally:
+                book.close()
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
+                EOFError, SyntaxError) as exc:  # fmt: skip
+            raise SourceError(
+                f"{self.file}: cannot read the workbook ({len(content)} bytes, truncated "
+                f"download?): {exc}",
+                series=series.id,
+                url=raw.url,
+            ) from None
+        when = modified if isinstance(modified, datetime) else None
+        self.updated = when.replace(tzinfo=when.tzinfo or UTC).isoformat() if when else None
+
+    def fail(self, sheet: str, message: str) -> SchemaChanged:
+        return SchemaChanged(
+            f"file {self.file}, sheet {sheet!r}: {message}", series=self.series.id, url=self.url
+        )
+
+    def pick_sheets(self, pattern: re.Pattern[str], layout: str) -> list[str]:
+        names = [s for s in self.sheets if pattern.search(s)]
+        if not names or (layout == "manad_per_lan" and len(names) != 1):
+            raise SchemaChanged(
+                f"file {self.file}: expected "
+                f"{'one sheet' if layout == 'manad_per_lan' else 'sheets'} named like "
+                f"'{pattern.pattern}' ({layout}), found {len(names)} among sheets "
+                f"{', '.join(repr(s) for s in self.sheets)}",
+                series=self.series.id,
+                url=self.url,
+            )
+        return names
+
+    def title(self, sheet: str) -> str:
+        """The first text in the sheet: the title block above the header."""
+        return next((_text(v) for r in self.sheets[sheet] for v in r if isinstance(v, str)), "")
+
+    def header(self, sheet: str, want_riket: bool) -> tuple[int, dict[int, str]]:
+        """(row index, column → region code) of the län header row."""
+        rows = self.sheets[sheet]
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            cols = _region_columns(row)
+            if len(set(cols.values()) - {"00"}) < MIN_LAN_IN_HEADER:
+                continue
+            missing = [c for c in load_regions().lan_codes if c not in cols.values()]
+            missing += ["00 (Riket)"] if want_riket and "00" not in cols.values() else []
+            if missing:
+                raise self.fail(sheet, f"header row {i + 1} has no column for {', '.join(missing)}")
+            if len(set(cols.values())) != len(cols):
+                raise self.fail(sheet, f"header row {i + 1} names a region twice")
+            if not want_riket:
+                cols = {k: v for k, v in cols.items() if v != "00"}
+            return i, cols
+        raise self.fail(
+            sheet,
+            f"no header row naming the län (e.g. 'Stockholms län' … 'Norrbottens län') in the "
+            f"first {HEADER_SCAN_ROWS} rows",
+        )
+
+    def cell(self, sheet: str, value: Any, row: int, col: int) -> tuple[float, str | None]:
+        """A count as (value, status): numbers, '<5' masks, empty and AF's symbols."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value), None
+        text = _text(value)
+        if not text:
+            return math.nan, ".."
+        if MASKED.match(text):
+            self.masked = True
+            return math.nan, "<5"
+        if text in SYMBOLS:
+            return math.nan, text
+        if NUMBER.match(text):
+            return float(text.replace(" ", "").replace("\u00a0", "").replace(",", ".")), None
+        where = f"{get_column_letter(col + 1)}{row + 1}"
+        raise self.fail(sheet, f"cell {where} holds {text!r}; expected a count, '<5' or empty")
+
+
+def _month(value: Any) -> str | None:
+    if isinstance(value, datetime | date):
+        return f"{value.year}M{value.month:02d}"
+    m = MONTH.match(_text(value))
+    return f"{m.group(1)}M{m.group(2)}" if m else None
+
+
+def _rows_manad_per_lan(book: _Reader, sheet: str, want_riket: bool) -> list[tuple[Any, ...]]:
+    start, cols = book.header(sheet, want_riket)
+    # rows that are not months but carry numbers may only be year or total subtotals
+    subtotal = re.compile(rf"^\d{{4}}$|{'|'.join(TOTAL_ROW)}")
+    period_col = min(cols) - 1
+    out: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    for r, row in enumerate(book.sheets[sheet][start + 1 :], start + 1):
+        values = [row[c] if c < len(row) else None for c in cols]
+        first = row[period_col] if 0 <= period_col < len(row) else None
+        period = _month(first)
+        if period is None:
+            if any(_text(v) for v in values) and not subtotal.search(_text(first).casefold()):
+                raise book.fail(sheet, f"row {r + 1} starts {first!r}; expected a month YYYY-MM")
+            continue
+        if period in seen:
+            raise book.fail(sheet, f"month {period} appears twice")
+        seen.add(period)
+        for (c, code), v in zip(cols.items(), values, strict=True):
+            value, status = book.cell(sheet, v, r, c)
+            out.append((code, period, value, status))
+    if not out:
+        raise book.fail(sheet, "no month rows (YYYY-MM in the first column) below the header")
+    return out
+
+
+def _rows_bransch_per_lan_ar(
+    book: _Reader, sheet: str, dim: str, want_riket: bool, labels: dict[tuple[str, str], str]
+) -> list[tuple[Any, ...]]:
+    start, cols = book.header(sheet, want_riket)
+    code_col, name_col = min(cols) - 2, min(cols) - 1
+    years = re.findall(r"\d{4}", sheet)
+    if code_col < 0 or not years:
+        raise book.fail(sheet, "expected a year in the sheet name and SNI code and name columns")
+    period = years[0]
+    out: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    for r, row in enumerate(book.sheets[sheet][start + 1 :], start + 1):
+        code, name = (_text(row[c]) if c < len(row) else "" for c in (code_col, name_col))
+        if not code and not name:
+            continue
+        total = TOTAL_ROW & {code.casefold(), name.casefold()}
+        sni = TOTAL_SNI if total else (code or UNKNOWN_SNI)
+        if sni in seen:
+            raise book.fail(sheet, f"SNI code {sni!r} appears twice (row {r + 1})")
+        seen.add(sni)
+        labels.setdefault((dim, sni), name or code or "Uppgift saknas")
+        for c, region in cols.items():
+            value, status = book.cell(sheet, row[c] if c < len(row) else None, r, c)
+            out.append((region, period, sni, value, status))
+        if total:
+            return out
+    raise book.fail(sheet, "no 'Summa' row below the SNI rows; expected one at the end")
+
+
+def newest_workbook(
+    client: HttpClient,
+    index_url: str,
+    pattern: re.Pattern[str],
+    series: str,
+    previous: Sequence[RawResponse] = (),
+) -> RawResponse:
+    """The newest workbook matching `pattern` on an AF index page, downloaded.
+
+    A new upload gets a new /download/18.<id>/<epoch>/ URL, so a link whose URL is among
+    `previous` is the same file: that response is reused instead of downloaded again.
+    """
+    page = client.request("GET", index_url, series=series, not_found=f"index page {index_url}")
+    html = page.content.decode("utf-8", errors="replace")
+    link = pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
+    kept = next((r for r in previous if r.url == link.url), None)
+    if kept is not None:
+        return kept
+    log.info("%s: downloading %s", series, link.name)
+    return client.fetch_raw("GET", link.url, series=series)
+
+
+class AfExcelSource:
+    """Fetch and decode the varsel workbooks declared with source `af_varsel`."""
+
+    name = "af_varsel"
+
+    def __init__(self, client: HttpClient | None = None) -> None:
+        self.client = client or HttpClient(BASE_URL, rate=RateLimit(1, 1.0), timeout=60.0)
+
+    def fetch(self, request: FetchRequest) -> FetchedPart:
+        series, part, home = request.series, request.part, request.home
+        opts = parse_options(series, part)
+        raw = newest_workbook(self.client, opts.index_url, opts.link_pattern, series.id)
+        regions = load_regions().resolve(list(series.regions), home)
+        table = part.table or opts.layout
+        return request.fetched(self.name, table, (raw,), regions)
+
+    def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
+        opts = parse_options(series, part)
+        book = _Reader(series, raw)
+        want_riket = "riket" in series.regions or load_regions().riket_code in series.regions
+        sheets = book.pick_sheets(opts.sheet, opts.layout)
+        labels: dict[tuple[str, str], str] = {}
+        rows: list[tuple[Any, ...]] = []
+        for sheet in sheets:
+            if opts.layout == "manad_per_lan":
+                rows += _rows_manad_per_lan(book, sheet, want_riket)
+            else:
+                rows += _rows_bransch_per_lan_ar(book, sheet, series.dims[0], want_riket, labels)
+        columns = ["region_code", "period", *series.dims, "value", "status"]
+        frame = pd.DataFrame(rows, columns=columns).astype({"value": float})
+        frame["preliminary"] = False
+        regions = load_regions()
+        labels.update({("region", c): regions.name(c) for c in frame["region_code"].unique()})
+        labels.update({("period", p): p for p in frame["period"].unique()})
+        notes = {NOTE_VALUES: False}
+        notes.update({NOTE_YEARLY: False} if opts.layout == "bransch_per_lan_ar" else {})
+        notes.update({NOTE_MASKED: True} if book.masked else {})
+        meta = {
+            "label": book.title(sheets[0]) or book.file,
+            "source": SOURCE_TEXT,
+            "notes": list(notes),
+            "note_mandatory": list(notes.values()),
+            "units": {"varsel": {"base": "personer", "decimals": 0}},
+            "file": book.file,
+            "sheets": sheets,
+        }
+        return Decoded(frame=frame, labels=labels, meta=meta, updated=book.updated)

@@ -1,0 +1,1 @@
+"""JobTech: Historical ads per month and JobSearch's daily stock."""

@@ -1,0 +1,1 @@
+"""The versioned DuckDB store: write.py owns every write, read.py every read."""
