@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,11 @@ from stats.config import ROOT
 from stats.ingest.snapshot import load_snapshot
 from stats.store.write import open_writer
 
-# The moment every test database was "loaded": fixed, so no test depends on the day it runs.
+# The moment every test database was "loaded" and the day the pages think it is: fixed, so no
+# test depends on the day it runs.
 LOADED_AT = datetime(2026, 6, 15, 6, 0, tzinfo=UTC)
+TODAY = date(2026, 6, 15)
+SEED_MEETINGS = Path(__file__).parent / "fixtures" / "meetings"
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +28,19 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("STATS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STATS_SNAPSHOT_DIR", str(ROOT / "data" / "snapshot"))
     monkeypatch.delenv("STATS_HOME_REGION", raising=False)
+    # no test sees the working tree's meetings or today's date unless it sets them itself
+    monkeypatch.setenv("STATS_MEETINGS_DIR", str(tmp_path / "meetings"))
+    monkeypatch.setenv("STATS_TODAY", TODAY.isoformat())
     yield tmp_path
+
+
+@pytest.fixture
+def meetings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the seed meetings (tests/fixtures/meetings) that tests may change."""
+    folder = tmp_path / "meetings"
+    shutil.copytree(SEED_MEETINGS, folder, dirs_exist_ok=True)
+    monkeypatch.setenv("STATS_MEETINGS_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

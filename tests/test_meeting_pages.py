@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,15 +25,6 @@ KONKURSER = ChartSpec(
     regions=("hemlan", "riket"),
     filters=(("measure", "konkurser_regionfakta"),),
 )
-
-
-@pytest.fixture
-def meetings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the seeded meetings that tests may change."""
-    folder = tmp_path / "meetings"
-    shutil.copytree(ROOT / "data" / "meetings", folder)
-    monkeypatch.setenv("STATS_MEETINGS_DIR", str(folder))
-    return folder
 
 
 def frozen_june(db: Path, folder: Path, *extra: Highlight) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,3 +40,9 @@ def load_settings() -> Settings:
         snapshot_dir=Path(os.environ.get("STATS_SNAPSHOT_DIR", ROOT / "data" / "snapshot")),
         home_region=os.environ.get("STATS_HOME_REGION", "23"),
     )
+
+
+def today() -> date:
+    """Today's date, or STATS_TODAY (YYYY-MM-DD): the clock pages read, injectable in tests."""
+    fixed = os.environ.get("STATS_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()

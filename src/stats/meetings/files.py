@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,27 @@ from stats.meetings.file_format import dumps_meeting, parse_meeting
 from stats.meetings.model import Meeting, MeetingError, SaveConflict
 
 MEETINGS_ENV = "STATS_MEETINGS_DIR"
+# a meeting id is a calendar date and nothing else; `date.fromisoformat` alone would also take
+# "20240617" and "2024-W25-1"
+_MEETING_ID = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class MeetingNotFound(MeetingError):
+    """No meeting with that id: the id is not a date, or no file holds it.
+
+    The message never repeats the id, which may come from a public URL.
+    """
+
+
+def meeting_id(raw: str) -> str:
+    """The meeting id `YYYY-MM-DD` of a real calendar date, or MeetingNotFound."""
+    if not isinstance(raw, str) or not _MEETING_ID.match(raw):
+        raise MeetingNotFound("Mötet finns inte.")
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        raise MeetingNotFound("Mötet finns inte.") from None
+    return raw
 
 
 def meetings_dir() -> Path:
@@ -34,17 +56,30 @@ def meetings_dir() -> Path:
 
 
 def meeting_path(directory: Path, meeting_date: str) -> Path:
-    """`<dir>/<date>.toml`, e.g. data/meetings/2024-06-17.toml."""
-    return directory / f"{meeting_date}.toml"
+    """`<dir>/<date>.toml`, e.g. data/meetings/2024-06-17.toml.
+
+    The id is checked before any path is built, and the path must stay inside `directory`.
+    """
+    path = directory / f"{meeting_id(meeting_date)}.toml"
+    if path.resolve().parent != directory.resolve():
+        raise MeetingNotFound("Mötet finns inte.")
+    return path
 
 
 def load_meeting(path: Path) -> Meeting:
     """Read and validate one meeting file."""
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MeetingNotFound(f"Mötet {meeting_id(path.stem)} finns inte.") from None
     except OSError as exc:
         raise MeetingError(f"{path.name}: cannot read: {exc.strerror}") from None
     return parse_meeting(text, path.name)
+
+
+def find_meeting(directory: Path, raw_id: str) -> Meeting:
+    """The meeting with this id (e.g. from `?datum=`), or MeetingNotFound."""
+    return load_meeting(meeting_path(directory, raw_id))
 
 
 def list_meetings(directory: Path) -> list[Meeting]:

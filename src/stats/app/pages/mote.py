@@ -16,29 +16,35 @@ from stats.app.meeting_common import (
 from stats.app.meeting_export import show_downloads
 from stats.config import load_settings
 from stats.errors import StatsError
-from stats.meetings.files import list_meetings, load_meeting, meeting_path, meetings_dir
+from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
 from stats.meetings.model import Change, Meeting, changes_since, pinned_releases
 
 PARAM = "datum"
 
 
 def choose_meeting() -> Meeting | None:
-    """The meeting in the URL (?datum=2024-06-17), or a picker that puts it there."""
+    """The meeting in the URL (?datum=2024-06-17), or a picker that puts it there.
+
+    The URL value is public input: it is only ever used after `find_meeting` has accepted it
+    as a calendar date, and it is never shown back.
+    """
     directory = meetings_dir()
     wanted = st.query_params.get(PARAM)
     if wanted:
         try:
-            return load_meeting(meeting_path(directory, wanted))
-        except StatsError as exc:
-            st.error(f"Mötet {wanted} finns inte eller kan inte läsas: {exc}")
-            return None
+            return find_meeting(directory, wanted)
+        except MeetingNotFound as exc:
+            # the message holds a checked date at most, never the raw value
+            st.error(f"{exc} Välj ett av mötena nedan.")
+            del st.query_params[PARAM]
     meetings = list_meetings(directory)
     if not meetings:
         st.info("Inga möten är inlagda.")
         return None
     dates = [m.date for m in meetings]
     picked = st.selectbox("Möte", dates, index=len(dates) - 1)
-    st.query_params[PARAM] = picked
+    if wanted is None:
+        st.query_params[PARAM] = picked
     return next(m for m in meetings if m.date == picked)
 
 
@@ -91,8 +97,8 @@ def render() -> None:
     meeting = choose_meeting()
     if meeting is None:
         return
-    st.title(f"{meeting.title}, {meeting.date}")
-    st.caption(f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {meeting_when(meeting)}")
+    st.title(f"{plain(meeting.title)}, {meeting.date}")
+    st.caption(plain(f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {meeting_when(meeting)}"))
     db = open_database()
     if db is None:
         st.info("Ingen data ännu — kör `stats refresh`")
@@ -128,7 +134,7 @@ def render() -> None:
         chart = prepared.chart
         st.markdown(f"#### {plain(chart.title)}")
         if chart.frame.empty:
-            st.info(f"{chart.title}: Ingen data ännu — kör `stats refresh`")
+            st.info(f"{plain(chart.title)}: Ingen data ännu — kör `stats refresh`")
             continue
         show_prepared(prepared, table_key=f"tabell-{number}")
     if st.toggle("Exportera för protokoll och bilder", key="export"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from stats import config
 from stats.app.common import open_database, reading, show_static_table
 from stats.app.meeting_common import KIND_TEXT, meeting_when, plain
 from stats.errors import StatsError
@@ -72,7 +72,7 @@ try:
 except StatsError as exc:
     st.error(str(exc))
     meetings = []
-today = date.today()
+today = config.today()
 upcoming = [m for m in meetings if m.date >= today.isoformat()]
 past = sorted(
     (m for m in meetings if m.date < today.isoformat()), key=lambda m: m.date, reverse=True
