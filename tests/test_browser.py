@@ -34,8 +34,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def app_page(snapshot_db: Path, tmp_path: Path) -> Iterator[tuple[Page, str]]:
-    """The app served on the snapshot database and a fresh Chromium page: (page, base URL)."""
+def app_page(snapshot_db: Path, meetings: Path, tmp_path: Path) -> Iterator[tuple[Page, str]]:
+    """The app served on the snapshot database and the seed meetings, and a fresh Chromium
+    page: (page, base URL)."""
     from playwright.sync_api import sync_playwright
 
     chromium = chromium_path()

@@ -124,7 +124,8 @@ def test_text_is_stored_verbatim(tmp_path: Path) -> None:
     saved = save_meeting(tmp_path, meeting, base_revision=0)
     loaded = load_meeting(meeting_path(tmp_path, "2024-09-23"))
     assert loaded == saved
-    assert loaded.highlights[0].text == odd
+    # verbatim but for control characters, which a save removes (issue "Trust")
+    assert loaded.highlights[0].text == odd.replace("\x00", "")
     assert loaded.notes == "Första raden\nandra raden\\n inte ny rad"
 
 

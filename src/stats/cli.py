@@ -20,7 +20,7 @@ from stats.export import NoBrowser, export_section
 from stats.export.from_meeting import meeting_section
 from stats.ingest.refresh import Outcome, refresh, run_series
 from stats.ingest.snapshot import load_snapshot, write_snapshot
-from stats.meetings.files import load_meeting, meeting_path, meetings_dir
+from stats.meetings.files import find_meeting, meetings_dir
 from stats.sources.base import FetchedPart
 from stats.sources.http import RawResponse
 from stats.sources.registry import default_sources
@@ -118,7 +118,7 @@ def import_file(settings: Settings, series: Series, path: Path) -> Outcome:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     formats = {f.strip() for part in args.format for f in part.split(",") if f.strip()}
-    meeting = load_meeting(meeting_path(meetings_dir(), args.meeting))
+    meeting = find_meeting(meetings_dir(), args.meeting, settings.home_region)
     out_dir = Path(args.out or f"export/{meeting.date}")
     con = open_reader(settings.db_path)
     try:

@@ -22,12 +22,18 @@ from stats.errors import StatsError
 from stats.meetings.model import COMPARISONS, KINDS, Claim, Frozen, Highlight, Meeting, MeetingError
 from stats.present.spec import spec_from_dict
 from stats.regions import load_regions
+from stats.text import clean
 
-MEETING_KEYS = ("date", "title", "kind", "start", "end", "place", "revision", "saved_by",
-                "saved_at", "notes", "frozen", "previous_freezes", "chart",
-                "highlight")  # fmt: skip
+MEETING_KEYS = ("format", "date", "region", "title", "kind", "start", "end", "place",
+                "revision", "saved_by", "saved_at", "notes", "frozen", "previous_freezes",
+                "chart", "highlight")  # fmt: skip
 CLAIM_KEYS = ("indicator", "comparison", "region", "filters", "expected", "low", "high",
               "period", "vintage", "vintages")  # fmt: skip
+# The file format's version. Every change to the format bumps it and adds a migration from the
+# previous version, so that every file ever written still reads:
+#   1  (no `format` key) the 2024 files;
+#   2  `format` and the meeting's `region` (the län code of its dialog).
+FORMAT = 2
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -146,13 +152,40 @@ def _frozen(where: str, raw: Any) -> Frozen:
     )
 
 
+def _from_format_1(raw: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 → 2: nothing to rewrite; a format-1 file names no region (None)."""
+    return raw
+
+
+MIGRATIONS = {1: _from_format_1}
+
+
+def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    """The file's table brought to the current FORMAT, one migration step at a time."""
+    version = raw.get("format", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise MeetingError(f"{name}: format: must be a whole number >= 1")
+    if version > FORMAT:
+        raise MeetingError(
+            f"{name}: format: written in format {version}, newer than this program reads "
+            f"({FORMAT}); update the program"
+        )
+    while version < FORMAT:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+    return {**raw, "format": FORMAT}
+
+
 def parse_meeting(text: str, name: str) -> Meeting:
     """A validated meeting from TOML text; `name` (the file name) prefixes every error."""
     try:
-        raw = tomllib.loads(text)
+        raw = migrate(tomllib.loads(text), name)
     except tomllib.TOMLDecodeError as exc:
         raise MeetingError(f"{name}: not valid TOML: {exc}") from None
     f = _Fields(name, raw, MEETING_KEYS)
+    region = f.optional("region")
+    if region is not None and region not in load_regions().lan_codes:
+        raise f.fail("region", "must be a län code such as 23")
     meeting_date = f.text("date")
     try:
         date.fromisoformat(meeting_date)
@@ -186,6 +219,7 @@ def parse_meeting(text: str, name: str) -> Meeting:
         highlights.append(Highlight(text=h.text("text"), claim=claim, note=h.text("note", "")))
     return Meeting(
         date=meeting_date,
+        region=region,
         title=f.text("title"),
         kind=kind,
         start=f.optional("start"),
@@ -203,6 +237,17 @@ def parse_meeting(text: str, name: str) -> Meeting:
         saved_by=f.text("saved_by", ""),
         saved_at=f.text("saved_at", ""),
     )
+
+
+def _cleaned(value: Any) -> Any:
+    """Every text in a nested table without control characters (stats.text.clean)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def _contains_crlf(value: Any) -> bool:
@@ -254,7 +299,10 @@ def _claim_dict(claim: Claim) -> dict[str, Any]:
 
 def dumps_meeting(meeting: Meeting) -> str:
     """The file text: fields, [frozen], [[previous_freezes]], [[chart]], [[highlight]]."""
-    head: dict[str, Any] = {"date": meeting.date, "title": meeting.title, "kind": meeting.kind}
+    head: dict[str, Any] = {"format": FORMAT, "date": meeting.date}
+    if meeting.region:
+        head["region"] = meeting.region
+    head |= {"title": meeting.title, "kind": meeting.kind}
     for key in ("start", "end", "place"):
         if getattr(meeting, key):
             head[key] = getattr(meeting, key)
@@ -274,6 +322,8 @@ def dumps_meeting(meeting: Meeting) -> str:
         if h.claim is not None:
             item["claim"] = _claim_dict(h.claim)
         sections.append(("highlight", item, True))
+    head = _cleaned(head)
+    sections = [(name, _cleaned(data), array) for name, data, array in sections]
     multiline = not _contains_crlf([head, *(s[1] for s in sections)])
     parts = [tomli_w.dumps(head, multiline_strings=multiline)]
     parts += [_section(name, data, multiline, array=array) for name, data, array in sections]

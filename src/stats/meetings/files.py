@@ -77,16 +77,29 @@ def load_meeting(path: Path) -> Meeting:
     return parse_meeting(text, path.name)
 
 
-def find_meeting(directory: Path, raw_id: str) -> Meeting:
-    """The meeting with this id (e.g. from `?datum=`), or MeetingNotFound."""
-    return load_meeting(meeting_path(directory, raw_id))
+def find_meeting(directory: Path, raw_id: str, home: str | None = None) -> Meeting:
+    """The meeting of `home`'s dialog with this id (e.g. from `?datum=`), or MeetingNotFound."""
+    meeting = load_meeting(meeting_path(directory, raw_id))
+    if not belongs_to(meeting, home):
+        raise MeetingNotFound(f"Mötet {meeting.date} finns inte.")
+    return meeting
 
 
-def list_meetings(directory: Path) -> list[Meeting]:
-    """Every meeting in the directory, sorted by date (an invalid file raises, naming it)."""
+def belongs_to(meeting: Meeting, home: str | None) -> bool:
+    """Whether a meeting is one of the dialog's of `home` (None: any region's)."""
+    return home is None or meeting.region in (None, home)
+
+
+def list_meetings(directory: Path, home: str | None = None) -> list[Meeting]:
+    """The meetings of `home`'s dialog, sorted by date (an invalid file raises, naming it).
+
+    A meeting file that names another region is left out; one that names none (format 1)
+    belongs to whichever deployment reads it.
+    """
     if not directory.is_dir():
         return []
-    return sorted((load_meeting(p) for p in directory.glob("*.toml")), key=lambda m: m.date)
+    meetings = (load_meeting(p) for p in directory.glob("*.toml"))
+    return sorted((m for m in meetings if belongs_to(m, home)), key=lambda m: m.date)
 
 
 @contextmanager
@@ -161,10 +174,11 @@ def save_meeting(
         Who saves and when (recorded so a conflict can name them).
     """
     moment = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    saved = replace(meeting, revision=base_revision + 1, saved_by=by, saved_at=moment)
     path = meeting_path(directory, meeting.date)
-    text = dumps_meeting(saved)
-    if parse_meeting(text, path.name) != saved:
+    # the text is written without control characters; what is saved is what reads back
+    text = dumps_meeting(replace(meeting, revision=base_revision + 1, saved_by=by, saved_at=moment))
+    saved = parse_meeting(text, path.name)
+    if dumps_meeting(saved) != text:
         raise MeetingError(f"{path.name}: the meeting cannot be written faithfully; not saved")
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory) as dir_fd:

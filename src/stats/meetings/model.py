@@ -100,10 +100,15 @@ class Frozen:
 
 @dataclass(frozen=True)
 class Meeting:
-    """One meeting; `date` (YYYY-MM-DD) is its id and file name, `revision` counts saves."""
+    """One meeting; `date` (YYYY-MM-DD) is its id and file name, `revision` counts saves.
+
+    `region` is the län code of the dialog the meeting belongs to (None in files written before
+    meetings named their region: they belong to the deployment that reads them).
+    """
 
     date: str
     title: str
+    region: str | None = None
     kind: MeetingKind = "ordinarie"
     start: str | None = None
     end: str | None = None

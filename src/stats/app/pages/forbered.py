@@ -199,7 +199,7 @@ def render() -> None:
     if not signed_in():
         return
     who = str(st.session_state["analyst"])
-    meeting = choose(list_meetings(meetings_dir()))
+    meeting = choose(list_meetings(meetings_dir(), load_settings().home_region))
     base = st.session_state.setdefault("base", {}).get(meeting.date, meeting.revision)
     st.session_state["base"][meeting.date] = base
     edited = edit_charts(edit_highlights(edit_details(meeting)))

@@ -29,15 +29,16 @@ def choose_meeting() -> Meeting | None:
     as a calendar date, and it is never shown back.
     """
     directory = meetings_dir()
+    home = load_settings().home_region
     wanted = st.query_params.get(PARAM)
     if wanted:
         try:
-            return find_meeting(directory, wanted)
+            return find_meeting(directory, wanted, home)
         except MeetingNotFound as exc:
             # the message holds a checked date at most, never the raw value
             st.error(f"{exc} Välj ett av mötena nedan.")
             del st.query_params[PARAM]
-    meetings = list_meetings(directory)
+    meetings = list_meetings(directory, home)
     if not meetings:
         st.info("Inga möten är inlagda.")
         return None

@@ -68,7 +68,7 @@ st.write(
     "Ett fryst möte visar exakt de siffror som visades."
 )
 try:
-    meetings = list_meetings(meetings_dir())
+    meetings = list_meetings(meetings_dir(), config.load_settings().home_region)
 except StatsError as exc:
     st.error(str(exc))
     meetings = []
