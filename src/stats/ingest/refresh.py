@@ -46,7 +46,7 @@ def previous_responses(
 ) -> dict[int, list[RawResponse]]:
     """The archived raw responses of the series' latest release, by part (missing files skipped)."""
     out: dict[int, list[RawResponse]] = {}
-    for r in latest_responses(store.con, series_id):
+    for _sid, r in latest_responses(store.con, series_id):
         if (raw_root / r.raw_path).exists():
             content = read_raw(raw_root, r.raw_path)
             out.setdefault(r.part, []).append(

@@ -136,17 +136,15 @@ def write_snapshot(store: Store, raw_root: Path, root: Path) -> int:
     """Export the raw responses behind every series' latest release; returns the file count."""
     old = {e.sha256: e.origin for e in read_manifest(root)} if (root / MANIFEST).exists() else {}
     entries = []
-    for r in latest_responses(store.con):
+    for sid, r in latest_responses(store.con):
         target = root / r.raw_path
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             if not (raw_root / r.raw_path).exists():
-                raise SnapshotError(
-                    f"{raw_root / r.raw_path}: raw response of {r.series_id!r} is missing"
-                )
+                raise SnapshotError(f"{raw_root / r.raw_path}: raw response of {sid!r} is missing")
             target.write_bytes(gzip.compress(read_raw(raw_root, r.raw_path), mtime=0))
         entry: dict[str, str | int] = {
-            "series": r.series_id,
+            "series": sid,
             "part": r.part,
             "source": r.source,
             "table": r.table_id,

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from stats.errors import StoreError
+from stats.store.write import ResponseRecord
 
 
 def has_store(con: duckdb.DuckDBPyConnection) -> bool:
@@ -166,40 +165,21 @@ def latest_releases(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-@dataclass(frozen=True)
-class StoredResponse:
-    """Provenance of one raw response behind a series' latest release."""
-
-    series_id: str
-    part: int
-    source: str
-    table_id: str
-    method: str
-    url: str
-    request_body: str
-    fetched_at: datetime
-    sha256: str
-    raw_path: str
-
-
 def latest_responses(
     con: duckdb.DuckDBPyConnection, series_id: str | None = None
-) -> list[StoredResponse]:
-    """The responses behind the latest release of one series (None: of every series).
+) -> list[tuple[str, ResponseRecord]]:
+    """(series_id, response) behind the latest release of one series (None: of every series).
 
     Ordered by series and then as they were stored, e.g. the parts of ``"folkmangd_manad"``.
     """
     rows = con.execute(
         "select r.series_id, p.part, p.source, p.table_id, p.method, p.url, p.request_body, "
-        "p.fetched_at, p.sha256, p.raw_path from latest_release r "
+        "p.fetched_at, p.source_updated, p.sha256, p.raw_path from latest_release r "
         "join response p using (release_id) "
         "where ?::varchar is null or r.series_id = ? order by r.series_id, p.seq",
         [series_id, series_id],
     ).fetchall()
-    return [
-        StoredResponse(str(s), int(n), str(src), str(t), str(m), str(u), str(b), f, str(h), str(r))
-        for s, n, src, t, m, u, b, f, h, r in rows
-    ]
+    return [(str(row[0]), ResponseRecord(*row[1:])) for row in rows]
 
 
 def _latest_per(key: str, releases: Sequence[int] | None) -> str:
