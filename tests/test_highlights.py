@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from stats.analysis.highlights import check, check_highlights, threshold_rows, wording, wordings
+from stats.analysis.highlights import (
+    check_claim,
+    check_highlights,
+    threshold_rows,
+    wording,
+    wordings,
+)
 from stats.analysis.indicators import open_scope, run_indicator
 from stats.meetings.files import load_meeting
 from stats.meetings.model import Claim, Highlight, Meeting, freeze
@@ -67,19 +73,19 @@ KONKURS_CLAIM = Claim(
 
 def test_bankruptcies_march_2021_are_betydligt_fler(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
-    result = check(scope, KONKURS_CLAIM, home="23")
+    result = check_claim(scope, KONKURS_CLAIM, home="23")
     assert result.status == "stöds" and result.suggested == "betydligt fler"
     assert result.observed == (
         "Jämtlands län, 2021-03: 11 jämfört med 7 i 2021-02 (föregående månad), "
         "+57,1\u00a0%, alltså betydligt fler."
     )
-    wrong = check(scope, replace(KONKURS_CLAIM, expected="något färre"), home="23")
+    wrong = check_claim(scope, replace(KONKURS_CLAIM, expected="något färre"), home="23")
     assert wrong.status == "motsägs" and wrong.suggested == "betydligt fler"
 
 
 def test_latest_period_is_used_without_one(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
-    result = check(scope, replace(KONKURS_CLAIM, period=None), home="23")
+    result = check_claim(scope, replace(KONKURS_CLAIM, period=None), home="23")
     # 2021M04: 3 against 11
     assert result.period == "2021M04" and result.suggested == "betydligt färre"
     assert result.status == "motsägs"
@@ -90,7 +96,7 @@ def test_missing_series_cannot_be_checked_and_is_named(snapshot_db: Path) -> Non
     meeting = load_meeting(SEEDS / "2024-06-17.toml")
     vacancies = meeting.highlights[2].claim
     assert vacancies is not None
-    result = check(scope, vacancies, home="23")
+    result = check_claim(scope, vacancies, home="23")
     assert result.status == "kan inte prövas" and result.suggested is None
     assert "inga värden för Jämtlands län" in result.observed
     assert "Nya annonser och platser i Platsbanken per månad (nya_annonser_manad)" in (
@@ -99,16 +105,16 @@ def test_missing_series_cannot_be_checked_and_is_named(snapshot_db: Path) -> Non
     assert "konkurser" not in result.observed
     circular = meeting.highlights[0].claim
     assert circular is not None
-    assert "sysselsatta_sni_detalj" in check(scope, circular, home="23").observed
+    assert "sysselsatta_sni_detalj" in check_claim(scope, circular, home="23").observed
     projection = meeting.highlights[1].claim
     assert projection is not None
-    assert check(scope, projection, home="23").status == "kan inte prövas"
+    assert check_claim(scope, projection, home="23").status == "kan inte prövas"
 
 
 def test_missing_comparison_month_is_named(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
     claim = replace(KONKURS_CLAIM, comparison="same_month_last_year")
-    result = check(scope, claim, home="23")
+    result = check_claim(scope, claim, home="23")
     assert result.status == "kan inte prövas"
     assert "inget värde för Jämtlands län 2020-03" in result.observed
 
@@ -125,10 +131,10 @@ UNEMPLOYMENT = Claim(
 def test_rates_use_hogre_and_lagre(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
     # Jämtland 2024M01 3,6 % against 3,5 % and 3,4 % a year earlier (SCB BAS)
-    month = check(scope, UNEMPLOYMENT, home="23")
+    month = check_claim(scope, UNEMPLOYMENT, home="23")
     assert (month.status, month.suggested) == ("stöds", "något högre")
     assert "3,6\u00a0% jämfört med 3,5\u00a0% i 2023-12" in month.observed
-    year = check(scope, replace(UNEMPLOYMENT, comparison="same_month_last_year"), home="23")
+    year = check_claim(scope, replace(UNEMPLOYMENT, comparison="same_month_last_year"), home="23")
     assert (year.status, year.suggested) == ("motsägs", "högre")
 
 
@@ -139,7 +145,7 @@ def test_rolling_twelve_months_averages_rates(snapshot_db: Path) -> None:
     recent = jamtland.loc["2023M02":"2024M01"].mean()
     earlier = jamtland.loc["2022M02":"2023M01"].mean()
     expected = wording(100 * (recent - earlier) / earlier, "högre", "lägre")
-    result = check(scope, replace(UNEMPLOYMENT, comparison="rolling_12_year"), home="23")
+    result = check_claim(scope, replace(UNEMPLOYMENT, comparison="rolling_12_year"), home="23")
     assert result.suggested == expected
     assert result.status == ("stöds" if expected == "något högre" else "motsägs")
     assert "12 månader till 2024-01" in result.observed
@@ -148,10 +154,10 @@ def test_rolling_twelve_months_averages_rates(snapshot_db: Path) -> None:
 def test_range_claim(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
     claim = replace(UNEMPLOYMENT, comparison="range", expected=None, low=3.0, high=4.0)
-    inside = check(scope, claim, home="23")
+    inside = check_claim(scope, claim, home="23")
     assert inside.status == "stöds"
     assert inside.observed == "Jämtlands län, 2024-01: 4,0\u00a0%; påståendet är 3,0–4,0\u00a0%."
-    outside = check(scope, replace(claim, low=1.0, high=3.0), home="23")
+    outside = check_claim(scope, replace(claim, low=1.0, high=3.0), home="23")
     assert outside.status == "motsägs"
 
 
@@ -168,10 +174,10 @@ def test_projection_vintages_from_statistical_news(snapshot_db: Path) -> None:
         vintages=("2021",),
     )
     # Uppsala län 2040: 460 700 (2022) against 449 700 (2021), +2,4 %
-    result = check(scope, claim, home="23")
+    result = check_claim(scope, claim, home="23")
     assert (result.status, result.suggested) == ("stöds", "något högre")
     assert "årgång 2022 460\u00a0700 jämfört med 449\u00a0700 i årgång 2021" in result.observed
-    stockholm = check(scope, replace(claim, region="01"), home="23")
+    stockholm = check_claim(scope, replace(claim, region="01"), home="23")
     assert (stockholm.status, stockholm.suggested) == ("motsägs", "oförändrat")
 
 

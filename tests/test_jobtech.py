@@ -24,6 +24,7 @@ import responses
 from stats.catalog.load import Catalog, load_catalog
 from stats.errors import CatalogError, SchemaChanged
 from stats.ingest.refresh import Outcome, refresh
+from stats.periods import month_index
 from stats.sources.base import FetchRequest, Source
 from stats.sources.http import RawResponse
 from stats.sources.jobtech.historical import (
@@ -36,7 +37,6 @@ from stats.sources.jobtech.historical import (
     JobtechHistoricalSource,
     geo_for,
     month_bounds,
-    month_index,
 )
 from stats.sources.jobtech.search import JobtechSearchSource
 from stats.store.write import open_writer

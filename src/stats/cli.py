@@ -6,24 +6,23 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from stats.catalog.load import Series, load_catalog
-from stats.config import Settings, load_settings
+from stats.catalog.load import load_catalog
+from stats.config import load_settings
 from stats.errors import StatsError
 from stats.export import NoBrowser, export_section
 from stats.export.from_meeting import meeting_section
-from stats.ingest.refresh import Outcome, refresh, run_series
+from stats.ingest.imports import import_file
+from stats.ingest.refresh import Outcome, refresh
 from stats.ingest.snapshot import load_snapshot, write_snapshot
 from stats.meetings.files import find_meeting, meetings_dir
-from stats.sources.base import FetchedPart
-from stats.sources.http import RawResponse
 from stats.sources.registry import default_sources
+from stats.store.read import latest_releases
 from stats.store.write import open_reader, open_writer
 
 err = Console(stderr=True)
@@ -102,19 +101,6 @@ def cmd_import_sni(args: argparse.Namespace) -> int:
     return _report_failures([outcome])
 
 
-def import_file(settings: Settings, series: Series, path: Path) -> Outcome:
-    """Store an analyst's file as a new release of an import series (all rows or nothing)."""
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise StatsError(f"{path}: cannot read the file: {exc.strerror}") from None
-    raw = RawResponse(f"file:{path.name}", "IMPORT", "", content, 200, datetime.now(UTC))
-    part = series.parts[0]
-    fetched = [FetchedPart(part, 0, part.source, part.table or "import", (raw,))]
-    with open_writer(settings.db_path) as store:
-        return run_series(store, settings.raw_dir, default_sources(), series, lambda _s: fetched)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     formats = {f.strip() for part in args.format for f in part.split(",") if f.strip()}
@@ -140,10 +126,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_status(_args: argparse.Namespace) -> int:
     settings = load_settings()
     con = open_reader(settings.db_path)
-    rows = con.execute(
-        "select series_id, release_id, vintage, row_count, fetched_at, source_updated "
-        "from latest_release order by series_id"
-    ).fetchall()
+    rows = latest_releases(con)
     table = Table(title=str(settings.db_path))
     for col in ("serie", "release", "årgång", "rader", "hämtad", "uppdaterad av källan"):
         table.add_column(col)

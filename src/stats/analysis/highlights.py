@@ -31,7 +31,9 @@ from stats.analysis.indicators import load_indicators, open_scope, run_indicator
 from stats.catalog.load import load_catalog
 from stats.fmt import format_number, format_percent, format_period
 from stats.meetings.model import claim_series, pinned_releases
+from stats.periods import shift_month_or_none
 from stats.regions import load_regions
+from stats.store.read import scope_series
 
 if TYPE_CHECKING:
     from stats.meetings.model import Claim, Highlight, Meeting
@@ -137,18 +139,10 @@ def _num(x: float, unit: str) -> str:
     return format_number(x, 0 if float(x).is_integer() else 1)
 
 
-def _shift(period: str, months: int) -> str | None:
-    """ "2021M03" shifted by −1 → "2021M02"; None for a period that is not a month."""
-    if len(period) != 7 or period[4] != "M":
-        return None
-    index = int(period[:4]) * 12 + int(period[5:]) - 1 + months
-    return f"{index // 12}M{index % 12 + 1:02d}"
-
-
 def _unavailable(scope: duckdb.DuckDBPyConnection, claim: Claim, what: str) -> ClaimCheck:
     """ "kan inte prövas", naming the series that are not in the store."""
     wanted = claim_series(claim.indicator, claim.filters)
-    present = {r[0] for r in scope.execute("select series_id from scope_release").fetchall()}
+    present = scope_series(scope)
     absent = [s for s in wanted if s not in present]
     if absent:
         titles = load_catalog().series
@@ -161,7 +155,27 @@ def _verdict(claim: Claim, suggested: str) -> Status:
     return "stöds" if suggested == (claim.expected or "").strip() else "motsägs"
 
 
-def check(
+def _compared(
+    claim: Claim,
+    period: str,
+    values: tuple[float, float],
+    unit: str,
+    pair: tuple[str, str],
+    text: tuple[str, str],
+) -> ClaimCheck:
+    """The verdict on `now` against `then` (not zero); `text` is (where, against what)."""
+    now, then = values
+    where, against = text
+    change = 100.0 * (now - then) / then
+    suggested = wording(change, *pair)
+    observed = (
+        f"{where}: {_num(now, unit)} jämfört med {_num(then, unit)} {against}, "
+        f"{format_percent(change, 1, signed=True)}, alltså {suggested}."
+    )
+    return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
+
+
+def check_claim(
     scope: duckdb.DuckDBPyConnection, claim: Claim, home: str, period: str | None = None
 ) -> ClaimCheck:
     """Does the data in `scope` support the claim? `period` overrides `claim.period`.
@@ -197,7 +211,7 @@ def check(
     more, fewer = _pair(claim, ind.unit)
     if claim.comparison == "rolling_12_year":
         return _check_rolling(scope, claim, values, region, period, ind.unit, (more, fewer))
-    before = _shift(period, -1 if claim.comparison == "previous_month" else -12)
+    before = shift_month_or_none(period, -1 if claim.comparison == "previous_month" else -12)
     if before is None:
         return _unavailable(scope, claim, f"{format_period(period)} är inte en månad")
     if before not in values.index:
@@ -205,14 +219,9 @@ def check(
     now, then = float(values[period]), float(values[before])
     if then == 0:
         return _unavailable(scope, claim, f"värdet för {format_period(before)} är noll")
-    change = 100.0 * (now - then) / then
-    suggested = wording(change, more, fewer)
-    observed = (
-        f"{region}, {format_period(period)}: {_num(now, ind.unit)} jämfört med "
-        f"{_num(then, ind.unit)} i {format_period(before)} ({_LABELS[claim.comparison]}), "
-        f"{format_percent(change, 1, signed=True)}, alltså {suggested}."
-    )
-    return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
+    where = f"{region}, {format_period(period)}"
+    against = f"i {format_period(before)} ({_LABELS[claim.comparison]})"
+    return _compared(claim, period, (now, then), ind.unit, (more, fewer), (where, against))
 
 
 def _check_rolling(
@@ -224,7 +233,7 @@ def _check_rolling(
     unit: str,
     pair: tuple[str, str],
 ) -> ClaimCheck:
-    months = [_shift(period, -i) for i in range(24)]
+    months = [shift_month_or_none(period, -i) for i in range(24)]
     if None in months:
         return _unavailable(scope, claim, f"{format_period(period)} är inte en månad")
     lacking = [format_period(m) for m in months if m is not None and m not in values.index]
@@ -236,14 +245,8 @@ def _check_rolling(
     then = float(earlier.sum() if unit in COUNT_UNITS else earlier.mean())
     if then == 0:
         return _unavailable(scope, claim, "de tolv månaderna året innan summerar till noll")
-    change = 100.0 * (now - then) / then
-    suggested = wording(change, *pair)
-    observed = (
-        f"{region}, 12 månader till {format_period(period)}: {_num(now, unit)} jämfört med "
-        f"{_num(then, unit)} tolv månader tidigare, {format_percent(change, 1, signed=True)}, "
-        f"alltså {suggested}."
-    )
-    return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
+    where = f"{region}, 12 månader till {format_period(period)}"
+    return _compared(claim, period, (now, then), unit, pair, (where, "tolv månader tidigare"))
 
 
 def _check_range(
@@ -335,9 +338,9 @@ def check_highlights(
     try:
         for i, h in claims:
             assert h.claim is not None
-            presented = check(pinned, h.claim, home) if pinned is not None else None
+            presented = check_claim(pinned, h.claim, home) if pinned is not None else None
             period = presented.period if presented is not None else None
-            out.append(HighlightCheck(i, h, presented, check(current, h.claim, home, period)))
+            out.append(HighlightCheck(i, h, presented, check_claim(current, h.claim, home, period)))
     finally:
         current.close()
         if pinned is not None:

@@ -26,6 +26,7 @@ import pandas as pd
 from stats.analysis.circular import load_sets, sets_frame
 from stats.config import ROOT
 from stats.errors import CatalogError, StatsError, StoreError
+from stats.store.read import create_scope_views
 
 QUERIES = ROOT / "queries"
 INDICATORS_FILE = Path(__file__).parents[1] / "catalog" / "indicators.toml"
@@ -105,20 +106,12 @@ def load_indicators(path: Path = INDICATORS_FILE) -> dict[str, Indicator]:
     return {i: _indicator(path, i, entry) for i, entry in raw.get("indicator", {}).items()}
 
 
-def _latest_per(key: str, releases: Sequence[int] | None) -> str:
-    where = (
-        ""
-        if releases is None
-        else (
-            f"where release_id in ({', '.join(str(int(r)) for r in releases)})"
-            if releases
-            else "where false"
-        )
-    )
-    return (
-        f"select * from release {where} "
-        f"qualify row_number() over (partition by {key} order by release_id desc) = 1"
-    )
+def _temp_table(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    cur.register("frame_to_copy", frame)
+    try:
+        cur.execute(f"create temp table {name} as select * from frame_to_copy")
+    finally:
+        cur.unregister("frame_to_copy")
 
 
 def open_scope(
@@ -127,28 +120,14 @@ def open_scope(
     """A cursor whose `obs`, `vintage_obs` and indicator views read `releases` (None = latest)."""
     cur = con.cursor()
     try:
-        cur.execute(
-            "create temp view obs as select r.series_id, o.* from observation o "
-            f"join ({_latest_per('series_id', releases)}) r using (release_id)"
-        )
-        cur.execute(f"create temp view scope_release as {_latest_per('series_id', releases)}")
-        cur.execute(
-            "create temp view vintage_obs as select r.series_id, r.vintage, o.* "
-            f"from observation o join ({_latest_per('series_id, vintage', releases)}) r "
-            "using (release_id)"
-        )
-        sets = sets_frame(load_sets())
-        cur.register("definition_set_frame", sets)
-        cur.execute("create temp table definition_set as select * from definition_set_frame")
-        cur.unregister("definition_set_frame")
+        create_scope_views(cur, releases)
+        _temp_table(cur, "definition_set", sets_frame(load_sets()))
         for ind in load_indicators().values():
             inputs = pd.DataFrame(
                 [(i.measure, i.series, i.dims) for i in ind.inputs],
                 columns=["measure", "series_id", "dims"],
             ).astype(str)
-            cur.register("input_frame", inputs)
-            cur.execute(f"create temp table input_{ind.id} as select * from input_frame")
-            cur.unregister("input_frame")
+            _temp_table(cur, f"input_{ind.id}", inputs)
             sql = ind.sql.replace("indicator_input", f"input_{ind.id}")
             kind = "table" if ind.materialize else "view"
             cur.execute(f"create temp {kind} {ind.id} as {sql}")

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stats.catalog.load import Catalog, Series
+from stats.catalog.load import Catalog, Part, Series
 from stats.errors import CatalogError, SchemaChanged, StatsError
 from stats.ingest.archive import raw_relpath, read_raw, save_raw, sha256_of
 from stats.ingest.normalize import normalize_series
-from stats.sources.base import FetchedPart, FetchRequest, Source
+from stats.sources.base import Decoded, FetchedPart, FetchRequest, Source
 from stats.sources.http import RawResponse
+from stats.store.read import latest_responses
 from stats.store.write import ReleaseResult, ResponseRecord, Store
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,11 @@ def previous_responses(
 ) -> dict[int, list[RawResponse]]:
     """The archived raw responses of the series' latest release, by part (missing files skipped)."""
     out: dict[int, list[RawResponse]] = {}
-    for part, method, url, body, fetched_at, rel in store.latest_responses(series_id):
-        if (raw_root / rel).exists():
-            content = read_raw(raw_root, rel)
-            out.setdefault(part, []).append(
-                RawResponse(url, method, body, content, 200, fetched_at)
+    for _sid, r in latest_responses(store.con, series_id):
+        if (raw_root / r.raw_path).exists():
+            content = read_raw(raw_root, r.raw_path)
+            out.setdefault(r.part, []).append(
+                RawResponse(r.url, r.method, r.request_body, content, 200, r.fetched_at)
             )
     return out
 
@@ -70,6 +71,67 @@ def fetch_series(
     ]
 
 
+Pair = tuple[FetchedPart, RawResponse]
+
+
+def _decode(
+    sources: Mapping[str, Source], series: Series, pairs: list[Pair]
+) -> list[tuple[Part, str, Decoded]]:
+    """(catalog part, table id, decoded) of every response, in order."""
+    return [
+        (
+            item.part,
+            item.table_id,
+            _source(sources, item.source).decode(series, item.part, item.table_id, raw),
+        )
+        for item, raw in pairs
+    ]
+
+
+def _check_regions(series: Series, fetched: list[FetchedPart], regions: Iterable[str]) -> None:
+    """SchemaChanged when a region code the request asked for is not in the data."""
+    expected = {code for item in fetched for code in item.expected_regions}
+    missing = sorted(expected - set(regions))
+    if missing:
+        raise SchemaChanged(
+            f"the response lacks requested region codes {', '.join(missing)}",
+            series=series.id,
+        )
+
+
+def _response_record(item: FetchedPart, raw: RawResponse, decoded: Decoded) -> ResponseRecord:
+    """The provenance row the store keeps for one raw response."""
+    digest = sha256_of(raw.content)
+    return ResponseRecord(
+        part=item.part_index,
+        source=item.source,
+        table_id=item.table_id,
+        method=raw.method,
+        url=raw.url,
+        request_body=raw.request_body,
+        fetched_at=raw.fetched_at,
+        source_updated=decoded.updated,
+        sha256=digest,
+        raw_path=raw_relpath(item.source, item.table_id, digest, raw.content),
+    )
+
+
+def _archive(raw_root: Path, series_id: str, pairs: list[Pair]) -> None:
+    """Save every raw response of a new release under `raw_root`."""
+    for item, raw in pairs:
+        save_raw(
+            raw_root,
+            series_id,
+            item.source,
+            item.table_id,
+            raw.method,
+            raw.url,
+            raw.request_body,
+            raw.fetched_at,
+            raw.content,
+        )
+
+
 def ingest_series(
     store: Store,
     raw_root: Path,
@@ -81,35 +143,11 @@ def ingest_series(
 ) -> ReleaseResult:
     """Decode and validate everything first; only then write raw files and the release."""
     pairs = [(item, raw) for item in fetched for raw in item.responses]
-    decoded = [
-        (
-            item.part,
-            item.table_id,
-            _source(sources, item.source).decode(series, item.part, item.table_id, raw),
-        )
-        for item, raw in pairs
-    ]
+    decoded = _decode(sources, series, pairs)
     normalized = normalize_series(series, decoded)
-    expected = {code for item in fetched for code in item.expected_regions}
-    missing = sorted(expected - set(normalized.frame["region_code"]))
-    if missing:
-        raise SchemaChanged(
-            f"the response lacks requested region codes {', '.join(missing)}",
-            series=series.id,
-        )
+    _check_regions(series, fetched, normalized.frame["region_code"])
     records = [
-        ResponseRecord(
-            part=item.part_index,
-            source=item.source,
-            table_id=item.table_id,
-            method=raw.method,
-            url=raw.url,
-            request_body=raw.request_body,
-            fetched_at=raw.fetched_at,
-            source_updated=d.updated,
-            sha256=sha256_of(raw.content),
-            raw_path=raw_relpath(item.source, item.table_id, sha256_of(raw.content), raw.content),
-        )
+        _response_record(item, raw, d)
         for (item, raw), (_p, _t, d) in zip(pairs, decoded, strict=True)
     ]
     result = store.add_release(
@@ -122,18 +160,7 @@ def ingest_series(
         skip_if_known=skip_if_known,
     )
     if result.new:
-        for item, raw in pairs:
-            save_raw(
-                raw_root,
-                series.id,
-                item.source,
-                item.table_id,
-                raw.method,
-                raw.url,
-                raw.request_body,
-                raw.fetched_at,
-                raw.content,
-            )
+        _archive(raw_root, series.id, pairs)
     return result
 
 

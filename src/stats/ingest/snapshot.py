@@ -23,6 +23,7 @@ from stats.ingest.refresh import Outcome, run_series
 from stats.sources.base import FetchedPart, Source
 from stats.sources.http import RawResponse
 from stats.sources.registry import offline_sources
+from stats.store.read import latest_responses
 from stats.store.write import Store
 
 MANIFEST = "MANIFEST.toml"
@@ -133,35 +134,29 @@ def load_snapshot(
 
 def write_snapshot(store: Store, raw_root: Path, root: Path) -> int:
     """Export the raw responses behind every series' latest release; returns the file count."""
-    rows = store.con.execute(
-        "select r.series_id, p.part, p.source, p.table_id, p.raw_path, p.sha256, p.method, "
-        "p.url, p.request_body, p.fetched_at from latest_release r "
-        "join response p using (release_id) order by r.series_id, p.seq"
-    ).fetchall()
     old = {e.sha256: e.origin for e in read_manifest(root)} if (root / MANIFEST).exists() else {}
     entries = []
-    for sid, part, source, table, rel, digest, method, url, body, fetched in rows:
-        target = root / rel
+    for sid, r in latest_responses(store.con):
+        target = root / r.raw_path
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            content = read_raw(raw_root, rel) if (raw_root / rel).exists() else None
-            if content is None:
-                raise SnapshotError(f"{raw_root / rel}: raw response of {sid!r} is missing")
-            target.write_bytes(gzip.compress(content, mtime=0))
-        entry = {
+            if not (raw_root / r.raw_path).exists():
+                raise SnapshotError(f"{raw_root / r.raw_path}: raw response of {sid!r} is missing")
+            target.write_bytes(gzip.compress(read_raw(raw_root, r.raw_path), mtime=0))
+        entry: dict[str, str | int] = {
             "series": sid,
-            "part": part,
-            "source": source,
-            "table": table,
-            "file": rel,
-            "sha256": digest,
-            "method": method,
-            "url": url,
-            "request_body": body,
-            "fetched_at": fetched.isoformat(),
+            "part": r.part,
+            "source": r.source,
+            "table": r.table_id,
+            "file": r.raw_path,
+            "sha256": r.sha256,
+            "method": r.method,
+            "url": r.url,
+            "request_body": r.request_body,
+            "fetched_at": r.fetched_at.isoformat(),
         }
-        if old.get(digest):
-            entry["origin"] = old[digest]
+        if old.get(r.sha256):
+            entry["origin"] = old[r.sha256]
         entries.append(entry)
     tmp = root / (MANIFEST + ".tmp")
     tmp.write_text(HEADER + tomli_w.dumps({"response": entries}), encoding="utf-8")

@@ -9,10 +9,9 @@ those series since: new releases, revised values, new periods and new projection
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 import duckdb
 
@@ -21,6 +20,15 @@ from stats.errors import StatsError
 from stats.fmt import format_date, format_number, format_period
 from stats.present.spec import ChartSpec
 from stats.regions import load_regions
+from stats.store.read_versions import (
+    current_releases,
+    latest_content,
+    new_periods,
+    newest_meta,
+    release_ids_by_content,
+    revised_values,
+    vintage_content,
+)
 
 MeetingKind = Literal["ordinarie", "fördjupning"]
 KINDS: tuple[MeetingKind, ...] = ("ordinarie", "fördjupning")
@@ -212,26 +220,12 @@ def freeze(
             "frys om bara med force=True (de gamla låsningarna sparas)"
         )
     series = list(meeting_series(meeting))
-    releases: dict[str, str] = {}
-    vintages: dict[str, dict[str, str]] = {}
-    if series:
-        marks = ", ".join("?" for _ in series)
-        for sid, sha in con.execute(
-            f"select series_id, content_sha256 from latest_release where series_id in ({marks})",
-            series,
-        ).fetchall():
-            releases[str(sid)] = str(sha)
-        for sid, vintage, sha in con.execute(
-            "select series_id, vintage, content_sha256 from vintage_release "
-            f"where vintage is not null and series_id in ({marks}) order by series_id, vintage",
-            series,
-        ).fetchall():
-            vintages.setdefault(str(sid), {})[str(vintage)] = str(sha)
+    releases = latest_content(con, series)
     pins = Frozen(
         at=now.isoformat(timespec="seconds"),
         by=by,
         releases=dict(sorted(releases.items())),
-        vintages=vintages,
+        vintages=vintage_content(con, series),
         unavailable=tuple(s for s in series if s not in releases),
     )
     previous = meeting.previous_freezes
@@ -246,13 +240,6 @@ def _frozen(meeting: Meeting) -> Frozen:
     return meeting.frozen
 
 
-def _release_index(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
-    rows = con.execute(
-        "select series_id, content_sha256, max(release_id) from release group by all"
-    ).fetchall()
-    return {(str(s), str(h)): int(r) for s, h, r in rows}
-
-
 def pinned_releases(
     con: duckdb.DuckDBPyConnection, meeting: Meeting
 ) -> tuple[list[int], list[str]]:
@@ -261,7 +248,7 @@ def pinned_releases(
     Pass the ids to `open_scope(con, releases=ids)` to draw the numbers that were shown.
     """
     frozen = _frozen(meeting)
-    index = _release_index(con)
+    index = release_ids_by_content(con)
     ids: set[int] = set()
     missing: list[str] = []
     pins = [(s, h) for s, h in frozen.releases.items()]
@@ -277,12 +264,7 @@ def pinned_releases(
 
 
 def _series_title(con: duckdb.DuckDBPyConnection, series_id: str) -> str:
-    row = con.execute(
-        "select meta from release where series_id = ? order by release_id desc limit 1",
-        [series_id],
-    ).fetchone()
-    meta: dict[str, Any] = json.loads(row[0]) if row else {}
-    return str(meta.get("title") or series_id)
+    return str(newest_meta(con, series_id).get("title") or series_id)
 
 
 def _value(x: float | None) -> str:
@@ -300,26 +282,16 @@ def _diff(
 ) -> list[Change]:
     """The new release itself, revised values and new periods between two releases."""
     out = [head]
-    revised = con.execute(
-        "select n.region_code, n.period, n.dims, o.value, n.value "
-        "from observation o join observation n using (region_code, period, dims) "
-        "where o.release_id = ? and n.release_id = ? and o.value is distinct from n.value "
-        "order by (n.region_code = ?) desc, n.period desc, n.region_code",
-        [old_id, new_id, home or ""],
-    ).fetchall()
+    revised = revised_values(con, old_id, new_id, home)
     if revised:
         region, period, dims, old, new = revised[0]
-        parts = [str(v) for v in json.loads(dims).values()]
-        where = load_regions().name(str(region)) + (f" ({', '.join(parts)})" if parts else "")
-        example = f"{where} {format_period(str(period))}: {_value(old)} → {_value(new)}"
+        parts = [str(v) for v in dims.values()]
+        where = load_regions().name(region) + (f" ({', '.join(parts)})" if parts else "")
+        example = f"{where} {format_period(period)}: {_value(old)} → {_value(new)}"
         out.append(replace(head, kind="revised", count=len(revised), example=example))
-    periods = con.execute(
-        "select distinct period from observation where release_id = ? except "
-        "select distinct period from observation where release_id = ? order by 1",
-        [new_id, old_id],
-    ).fetchall()
+    periods = new_periods(con, old_id, new_id)
     if periods:
-        out.append(replace(head, kind="new_periods", periods=tuple(str(p[0]) for p in periods)))
+        out.append(replace(head, kind="new_periods", periods=tuple(periods)))
     return out
 
 
@@ -331,24 +303,15 @@ def changes_since(
     Examples of revised values prefer the `home` region (e.g. "23").
     """
     frozen = _frozen(meeting)
-    index = _release_index(con)
+    index = release_ids_by_content(con)
     out: list[Change] = []
     for sid in sorted(set(frozen.releases) | set(frozen.vintages)):
         title = _series_title(con, sid)
-        if sid in frozen.vintages:
-            pins: dict[str | None, str] = dict(frozen.vintages[sid].items())
-            current = con.execute(
-                "select vintage, release_id, content_sha256, fetched_at from vintage_release "
-                "where series_id = ? and vintage is not null order by vintage",
-                [sid],
-            ).fetchall()
-        else:
-            pins = {None: frozen.releases[sid]}
-            current = con.execute(
-                "select null, release_id, content_sha256, fetched_at from latest_release "
-                "where series_id = ?",
-                [sid],
-            ).fetchall()
+        per_vintage = sid in frozen.vintages
+        pins: dict[str | None, str] = (
+            dict(frozen.vintages[sid].items()) if per_vintage else {None: frozen.releases[sid]}
+        )
+        current = current_releases(con, sid, per_vintage=per_vintage)
         if any((sid, sha) not in index for sha in pins.values()):
             out.append(Change(sid, title, "missing"))
             continue
@@ -358,5 +321,5 @@ def changes_since(
                 out.append(replace(head, kind="new_vintage"))
             elif sha != pins[vintage]:
                 old_id = index[(sid, pins[vintage])]
-                out.extend(_diff(con, head, old_id, int(release_id), home))
+                out.extend(_diff(con, head, old_id, release_id, home))
     return out

@@ -1,14 +1,20 @@
-"""Read series data and release metadata for the pages: codes, labels, frames, overviews."""
+"""Read the store: series data, release metadata, stored responses and scope views.
+
+Every select over the store's tables for series and releases lives here (meeting pins and
+release comparisons in `read_versions`); `write` holds the schema and every write.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from stats.errors import StoreError
+from stats.store.write import ResponseRecord
 
 
 def has_store(con: duckdb.DuckDBPyConnection) -> bool:
@@ -149,6 +155,68 @@ def series_frame(
         return con.execute(sql, params).df()
     except duckdb.Error as exc:
         raise StoreError(f"series {series_id!r}: cannot read observations: {exc}") from None
+
+
+def latest_releases(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """(series_id, release_id, vintage, row_count, fetched_at, source_updated) per series."""
+    return con.execute(
+        "select series_id, release_id, vintage, row_count, fetched_at, source_updated "
+        "from latest_release order by series_id"
+    ).fetchall()
+
+
+def latest_responses(
+    con: duckdb.DuckDBPyConnection, series_id: str | None = None
+) -> list[tuple[str, ResponseRecord]]:
+    """(series_id, response) behind the latest release of one series (None: of every series).
+
+    Ordered by series and then as they were stored, e.g. the parts of ``"folkmangd_manad"``.
+    """
+    rows = con.execute(
+        "select r.series_id, p.part, p.source, p.table_id, p.method, p.url, p.request_body, "
+        "p.fetched_at, p.source_updated, p.sha256, p.raw_path from latest_release r "
+        "join response p using (release_id) "
+        "where ?::varchar is null or r.series_id = ? order by r.series_id, p.seq",
+        [series_id, series_id],
+    ).fetchall()
+    return [(str(row[0]), ResponseRecord(*row[1:])) for row in rows]
+
+
+def _latest_per(key: str, releases: Sequence[int] | None) -> str:
+    """Select of the newest release per `key` among `releases` (None: among all releases)."""
+    if releases is None:
+        where = ""
+    elif releases:
+        where = f"where release_id in ({', '.join(str(int(r)) for r in releases)})"
+    else:
+        where = "where false"
+    return (
+        f"select * from release {where} "
+        f"qualify row_number() over (partition by {key} order by release_id desc) = 1"
+    )
+
+
+def create_scope_views(cur: duckdb.DuckDBPyConnection, releases: Sequence[int] | None) -> None:
+    """Temporary views `obs`, `scope_release` and `vintage_obs` over `releases` (None = latest).
+
+    `obs` holds the observations of the newest release per series, `vintage_obs` those of the
+    newest release per series and projection vintage; `scope_release` the releases behind `obs`.
+    """
+    cur.execute(
+        "create temp view obs as select r.series_id, o.* from observation o "
+        f"join ({_latest_per('series_id', releases)}) r using (release_id)"
+    )
+    cur.execute(f"create temp view scope_release as {_latest_per('series_id', releases)}")
+    cur.execute(
+        "create temp view vintage_obs as select r.series_id, r.vintage, o.* "
+        f"from observation o join ({_latest_per('series_id, vintage', releases)}) r "
+        "using (release_id)"
+    )
+
+
+def scope_series(scope: duckdb.DuckDBPyConnection) -> set[str]:
+    """Ids of the series with a release in a scope made by `create_scope_views`."""
+    return {str(r[0]) for r in scope.execute("select series_id from scope_release").fetchall()}
 
 
 def series_overview(con: duckdb.DuckDBPyConnection, snapshot_hashes: list[str]) -> pd.DataFrame:

@@ -87,6 +87,7 @@ create or replace view latest as
 """
 
 OBSERVATION_COLUMNS = ["region_code", "period", "dims", "value", "status", "preliminary"]
+LABEL_COLUMNS = ["dimension", "code", "label"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,15 @@ def content_hash(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
+def _check_frame(series_id: str, frame: pd.DataFrame) -> None:
+    """StoreError unless the frame has every observation column and unique keys."""
+    missing = [c for c in OBSERVATION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise StoreError(f"series {series_id!r}: observation frame lacks columns {missing}")
+    if frame.duplicated(["region_code", "period", "dims"]).any():
+        raise StoreError(f"series {series_id!r}: duplicate (region, period, dims) keys")
+
+
 class Store:
     """A read-write connection inside `open_writer`; every method is one transaction."""
 
@@ -146,89 +156,100 @@ class Store:
         With `skip_if_known` (snapshot loading) any earlier release with the same content counts,
         so an old snapshot never lands on top of newer refreshed data.
         """
-        missing = [c for c in OBSERVATION_COLUMNS if c not in frame.columns]
-        if missing:
-            raise StoreError(f"series {series_id!r}: observation frame lacks columns {missing}")
-        if frame.duplicated(["region_code", "period", "dims"]).any():
-            raise StoreError(f"series {series_id!r}: duplicate (region, period, dims) keys")
+        _check_frame(series_id, frame)
         digest = content_hash(frame, meta)
-        current = self.con.execute(
-            "select release_id, content_sha256 from release where series_id = ? "
-            "and vintage is not distinct from ? "
-            "order by (content_sha256 = ? and ?) desc, release_id desc limit 1",
-            [series_id, vintage, digest, skip_if_known],
-        ).fetchone()
-        if current is not None and current[1] == digest:
-            return ReleaseResult(series_id, int(current[0]), len(frame), new=False)
-        updated = max((r.source_updated or "" for r in responses), default="") or None
-        fetched = max(r.fetched_at for r in responses) if responses else datetime.now(UTC)
-        observations = frame[OBSERVATION_COLUMNS]
-        label_rows = labels[["dimension", "code", "label"]]
+        known = self._known_release(series_id, vintage, digest, any_earlier=skip_if_known)
+        if known is not None:
+            return ReleaseResult(series_id, known, len(frame), new=False)
         self.con.execute("begin transaction")
         try:
-            row = self.con.execute("select nextval('release_seq')").fetchone()
-            assert row is not None
-            release_id = int(row[0])
-            self.con.execute(
-                "insert into release values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    release_id,
-                    series_id,
-                    fetched,
-                    digest,
-                    vintage,
-                    updated,
-                    len(frame),
-                    json.dumps(meta, ensure_ascii=False),
-                ],
+            release_id = self._next_release_id()
+            self._insert_release(
+                release_id, series_id, digest, vintage, len(frame), meta, responses
             )
-            for seq, r in enumerate(responses):
-                self.con.execute(
-                    "insert into response values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        release_id,
-                        seq,
-                        r.part,
-                        r.source,
-                        r.table_id,
-                        r.method,
-                        r.url,
-                        r.request_body,
-                        r.fetched_at,
-                        r.source_updated,
-                        r.sha256,
-                        r.raw_path,
-                    ],
-                )
-            self.con.register("new_observations", observations)
-            self.con.execute(
-                "insert into observation select ?, region_code, period, dims, value, status, "
-                "preliminary from new_observations",
-                [release_id],
-            )
-            self.con.register("new_labels", label_rows)
-            self.con.execute(
-                "insert into label select ?, dimension, code, label from new_labels",
-                [release_id],
-            )
+            self._insert_responses(release_id, responses)
+            self._insert_rows("observation", release_id, frame[OBSERVATION_COLUMNS])
+            self._insert_rows("label", release_id, labels[LABEL_COLUMNS])
             self.con.execute("commit")
         except Exception:
             self.con.execute("rollback")
             raise
-        finally:
-            self.con.unregister("new_observations")
-            self.con.unregister("new_labels")
         return ReleaseResult(series_id, release_id, len(frame), new=True)
 
-    def latest_responses(self, series_id: str) -> list[tuple[int, str, str, str, datetime, str]]:
-        """(part, method, url, request_body, fetched_at, raw_path) of the latest release."""
-        rows = self.con.execute(
-            "select p.part, p.method, p.url, p.request_body, p.fetched_at, p.raw_path "
-            "from latest_release r join response p using (release_id) "
-            "where r.series_id = ? order by p.seq",
-            [series_id],
-        ).fetchall()
-        return [(int(a), str(b), str(c), str(d), e, str(f)) for a, b, c, d, e, f in rows]
+    def _known_release(
+        self, series_id: str, vintage: str | None, digest: str, *, any_earlier: bool
+    ) -> int | None:
+        """The release with this content: the latest one, or with `any_earlier` any release."""
+        current = self.con.execute(
+            "select release_id, content_sha256 from release where series_id = ? "
+            "and vintage is not distinct from ? "
+            "order by (content_sha256 = ? and ?) desc, release_id desc limit 1",
+            [series_id, vintage, digest, any_earlier],
+        ).fetchone()
+        return int(current[0]) if current is not None and current[1] == digest else None
+
+    def _next_release_id(self) -> int:
+        row = self.con.execute("select nextval('release_seq')").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _insert_release(
+        self,
+        release_id: int,
+        series_id: str,
+        digest: str,
+        vintage: str | None,
+        rows: int,
+        meta: dict[str, Any],
+        responses: list[ResponseRecord],
+    ) -> None:
+        """The release row: fetched and source-updated times are the newest of its responses."""
+        updated = max((r.source_updated or "" for r in responses), default="") or None
+        fetched = max(r.fetched_at for r in responses) if responses else datetime.now(UTC)
+        self.con.execute(
+            "insert into release values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                release_id,
+                series_id,
+                fetched,
+                digest,
+                vintage,
+                updated,
+                rows,
+                json.dumps(meta, ensure_ascii=False),
+            ],
+        )
+
+    def _insert_responses(self, release_id: int, responses: list[ResponseRecord]) -> None:
+        for seq, r in enumerate(responses):
+            self.con.execute(
+                "insert into response values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    release_id,
+                    seq,
+                    r.part,
+                    r.source,
+                    r.table_id,
+                    r.method,
+                    r.url,
+                    r.request_body,
+                    r.fetched_at,
+                    r.source_updated,
+                    r.sha256,
+                    r.raw_path,
+                ],
+            )
+
+    def _insert_rows(self, table: str, release_id: int, rows: pd.DataFrame) -> None:
+        """Append a frame to `table` (observation or label), every row under `release_id`."""
+        self.con.register("new_rows", rows)
+        try:
+            self.con.execute(
+                f"insert into {table} select ?, {', '.join(rows.columns)} from new_rows",
+                [release_id],
+            )
+        finally:
+            self.con.unregister("new_rows")
 
     def log_fetch(
         self,

@@ -27,6 +27,7 @@ from stats.catalog.load import load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, format_period
+from stats.periods import shift_month
 from stats.present.figures import PRELIMINARY
 from stats.present.spec import Chart, ChartSpec
 from stats.regions import load_regions
@@ -51,19 +52,13 @@ YEAR_END_POPULATION = {"folkmangd_ar", "folkmangd_kommun_2020"}
 VIEWS = {"value": "Månadsvärde", "rolling_12": "Rullande 12 månader"}
 
 
-def month_shift(period: str, months: int) -> str:
-    """SCB month code `months` later (negative: earlier), e.g. ("2021M03", -12) → "2020M03"."""
-    index = int(period[:4]) * 12 + int(period[5:]) - 1 + months
-    return f"{index // 12}M{index % 12 + 1:02d}"
-
-
 def change_table(row: pd.Series, unit: str) -> pd.DataFrame:
     """The chosen month against the previous month, the same month a year earlier and 12 months."""
     period = str(row["period"])
-    previous = format_period(month_shift(period, -1))
-    year_ago = format_period(month_shift(period, -12))
-    window = f"{format_period(month_shift(period, -11))}–{format_period(period)}"
-    window_ago = f"{format_period(month_shift(period, -23))}–{year_ago}"
+    previous = format_period(shift_month(period, -1))
+    year_ago = format_period(shift_month(period, -12))
+    window = f"{format_period(shift_month(period, -11))}–{format_period(period)}"
+    window_ago = f"{format_period(shift_month(period, -23))}–{year_ago}"
     rolling, rolling_ago = row["rolling_12"], row["rolling_12_year_ago"]
     both = not (pd.isna(rolling) or pd.isna(rolling_ago))
     rolling_change = rolling - rolling_ago if both else None

@@ -21,9 +21,9 @@ from stats.analysis.indicators import load_indicators
 from stats.app.common import open_database, reading
 from stats.app.meeting_common import KIND_TEXT, plain
 from stats.catalog.load import load_catalog
-from stats.cli import import_file
 from stats.config import load_settings
 from stats.errors import StatsError
+from stats.ingest.imports import import_file
 from stats.meetings.files import list_meetings, meetings_dir, save_meeting
 from stats.meetings.model import Highlight, Meeting, SaveConflict, freeze
 from stats.present.spec import spec_from_dict

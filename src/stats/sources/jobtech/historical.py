@@ -25,6 +25,7 @@ import pandas as pd
 
 from stats.catalog.load import Part, Series
 from stats.errors import CatalogError, SchemaChanged
+from stats.periods import month_code, month_index
 from stats.regions import load_regions
 from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, HttpOptions, RateLimit, RawResponse
@@ -144,15 +145,6 @@ def geo_of_url(series_id: str, url: str) -> tuple[Geo, dict[str, list[str]]]:
 def local_date(ts: datetime) -> date:
     """The Swedish calendar date of a timestamp (naive timestamps are taken as UTC)."""
     return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).astimezone(LOCAL_TZ).date()
-
-
-def month_index(year: int, month: int) -> int:
-    return year * 12 + month - 1
-
-
-def month_code(index: int) -> str:
-    """SCB month code, e.g. "2024M02"."""
-    return f"{index // 12}M{index % 12 + 1:02d}"
 
 
 def month_bounds(index: int) -> tuple[str, str]:
