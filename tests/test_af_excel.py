@@ -1,7 +1,7 @@
 """Arbetsförmedlingen's varsel workbooks: link discovery, parsing, layout changes, failure modes.
 
 No real AF workbook is available, so the workbooks are built here with openpyxl in the layouts
-documented in src/stats/sources/af_excel.py (shape fixtures, illustrative values), and the index
+documented in src/stats/sources/af/excel.py (shape fixtures, illustrative values), and the index
 page is the hand-built tests/fixtures/af/shape/tidigare-statistik.html.
 """
 
@@ -26,14 +26,8 @@ from stats.config import USER_AGENT
 from stats.errors import CatalogError, SchemaChanged, SourceError
 from stats.ingest.refresh import Outcome, refresh
 from stats.regions import load_regions
-from stats.sources.af.excel import (
-    BASE_URL,
-    INDEX_URL,
-    AfExcelSource,
-    find_xlsx_links,
-    parse_options,
-    pick_link,
-)
+from stats.sources.af.excel import INDEX_URL, AfExcelSource, parse_options
+from stats.sources.af.links import BASE_URL, find_xlsx_links, pick_link
 from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 from stats.store.write import open_writer
