@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 import requests
 import responses
 
 from stats.ingest.refresh import Outcome
-from tests.store_checks import assert_failed_cleanly
+from tests.store_checks import assert_failed_cleanly, query
 
 Register = Callable[[responses.RequestsMock], None]
 Refresh = Callable[[Path, Path], tuple[Outcome, list[float]]]
@@ -115,24 +114,22 @@ def standard_fault(adapter: Adapter, case: str) -> tuple[Fault, str]:
     return fault, texts[case]
 
 
+def refresh_once(
+    adapter: Adapter, db: Path, raw: Path
+) -> tuple[Outcome, list[requests.PreparedRequest]]:
+    """One refresh answered by exactly `register_ok`: the outcome and the requests sent."""
+    with responses.RequestsMock() as rsps:
+        adapter.register_ok(rsps)
+        outcome, _ = adapter.refresh(db, raw)
+        return outcome, [c.request for c in rsps.calls]
+
+
 def load(adapter: Adapter, tmp_path: Path) -> Path:
     """A database in tmp_path holding one good release of the adapter's series."""
     db = tmp_path / "stats.duckdb"
-    with responses.RequestsMock() as rsps:
-        adapter.register_ok(rsps)
-        outcome, _ = adapter.refresh(db, tmp_path / "raw")
+    outcome, _ = refresh_once(adapter, db, tmp_path / "raw")
     assert outcome.ok and outcome.new, outcome
     return db
-
-
-def last_fetch(db: Path) -> tuple[Any, ...] | None:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select ok, outcome from fetch_log order by finished_at desc limit 1"
-        ).fetchone()
-    finally:
-        con.close()
 
 
 def failure_test(
@@ -162,7 +159,8 @@ def failure_test(
             return outcome
 
         assert_failed_cleanly(db, adapter.series_id, expected, attempt, raw=raw)
-        assert last_fetch(db) == (False, "failed")
+        last = "select ok, outcome from fetch_log order by finished_at desc limit 1"
+        assert query(db, last) == [(False, "failed")]
         if case == "429-storm":  # the first try and every retry, each after Retry-After
             assert seen["statuses"].count(429) == 1 + adapter.retries
             assert seen["sleeps"].count(RETRY_AFTER) >= adapter.retries

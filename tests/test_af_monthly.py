@@ -34,7 +34,14 @@ from stats.sources.af.pivot import PivotWorkbook, count_status
 from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 from stats.store.write import open_writer
-from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
+from tests.adapter_faults import (
+    Adapter,
+    Endpoint,
+    FakeSleep,
+    failure_test,
+    refresh_once,
+    replacing,
+)
 from tests.store_checks import replay
 
 SERIES = "inskrivna_arbetslosa_manad"
@@ -407,10 +414,8 @@ def register_ok(rsps: responses.RequestsMock) -> None:
 def loaded(tmp_path: Path) -> Path:
     """A database holding one good release of inskrivna_arbetslosa_manad."""
     db = tmp_path / "stats.duckdb"
-    with responses.RequestsMock() as rsps:
-        register_ok(rsps)
-        outcome, _ = run_refresh(db, tmp_path / "raw")
-        sent = [(c.request.url, c.request.headers["User-Agent"]) for c in rsps.calls]
+    outcome, asked = refresh_once(AF_MONTHLY, db, tmp_path / "raw")
+    sent = [(r.url, r.headers["User-Agent"]) for r in asked]
     assert outcome.ok and outcome.new and outcome.rows == 312 * 3, outcome
     assert sent == [(INDEX_URL, USER_AGENT), (NEWEST, USER_AGENT)]  # the newest, not 2026-07
     return db

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pytest
 import requests
 import responses
@@ -42,6 +41,7 @@ from stats.sources.jobtech.search import JobtechSearchSource
 from stats.store.write import open_writer
 from tests.adapter_faults import Adapter, Fault, failure_test
 from tests.fixture_files import load_fixture
+from tests.store_checks import query as query_db
 
 HIST = URLS["jobtech_historical"] + "/search"
 JOBSEARCH = URLS["jobtech_search"] + "/search"
@@ -163,11 +163,7 @@ def params_of_req(req: requests.PreparedRequest) -> dict[str, str]:
 
 
 def query(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(tmp_path / "stats.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query_db(tmp_path / "stats.duckdb", sql)
 
 
 def test_decode_real_recorded_response(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 import responses
 from responses import matchers
@@ -35,6 +34,7 @@ from stats.sources.kolada import (
 from stats.store.write import open_writer
 from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
 from tests.fixture_files import FIXTURES, load_fixture
+from tests.store_checks import query
 
 KPIS = "N00999,N00926,N02243,N03932"
 AGENDA_KPIS = "N00002,N03932,U00401"
@@ -99,14 +99,6 @@ def register_agenda(rsps: responses.RequestsMock, groups: bytes | None = None) -
     ids = ["0000", "0023", *KOMMUNER]
     rsps.get(data_url(AGENDA_KPIS, ids), match=[PER_PAGE], body=shape("data_agenda.json"))
     rsps.get(f"{KOLADA_BASE}/kpi/{AGENDA_KPIS}", match=[PER_PAGE], body=shape("kpi_agenda.json"))
-
-
-def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from stats.sources.pxweb.v1 import PxWebV1Client, V1Variable, parse_table, query
 from stats.store.write import open_writer
 from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
 from tests.fixture_files import load_fixture
+from tests.store_checks import query
 
 FOLDER = "Konkurser och offentliga ackord"
 FOLDER_URL = f"{API_ROOT}/{quote(DATABASE)}/{quote(FOLDER)}/"
@@ -89,13 +90,9 @@ def register_ok(
 
 
 def latest(db: Path) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select region_code, period, dims, value, status, preliminary from latest order by all"
-        ).fetchall()
-    finally:
-        con.close()
+    return query(
+        db, "select region_code, period, dims, value, status, preliminary from latest order by all"
+    )
 
 
 @pytest.mark.parametrize(
