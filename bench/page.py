@@ -4,55 +4,25 @@ Builds a database from the embedded snapshot in a temp dir, starts `streamlit ru
 free port and times navigation → script state notRunning with a Plotly chart on the page.
 Writes bench/results/page.json. Run: `.venv/bin/python bench/page.py`.
 
-The server and browser helpers here are also used by tests/test_browser.py.
+The server and browser helpers live in stats.app.server, shared with tests/test_browser.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version as _version
 from pathlib import Path
-from typing import Any
+
+from stats.app.server import CHROMIUM_ARGS, free_port, serve, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "page.json"
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-READY_JS = """() => {
-    const app = document.querySelector("[data-testid='stApp']");
-    return app !== null
-        && app.getAttribute("data-test-script-state") === "notRunning"
-        && document.querySelector(".js-plotly-plot") !== null
-        && document.querySelector("[data-testid='stSkeleton']") === null;
-}"""
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build_snapshot_db(workdir: Path) -> Path:
@@ -68,57 +38,6 @@ def build_snapshot_db(workdir: Path) -> Path:
     if failed:
         raise RuntimeError(f"snapshot load failed: {failed}")
     return db
-
-
-@contextmanager
-def serve(db: Path, port: int, log: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Run `streamlit run app.py` against db; yield its URL once /_stcore/health says ok."""
-    env = {**os.environ, "STATS_DB": str(db)}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {proc.returncode}: see {log}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                        if resp.read().decode().strip() == "ok":
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s: see {log}")
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def wait_ready(page: Any, timeout_ms: float = 60_000) -> None:
-    """Wait until the script has finished, a Plotly chart is drawn and no skeleton remains."""
-    page.wait_for_function(READY_JS, timeout=timeout_ms)
 
 
 def main() -> None:

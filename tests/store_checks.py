@@ -19,16 +19,21 @@ T = TypeVar("T")
 TABLES = ("release", "response", "observation", "label", "latest")
 
 
+def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one query against `db`, opened read-only and closed again."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def dump(db: Path, raw: Path | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Everything the app can show: releases, responses, observations, labels, latest.
 
     With ``raw``, also the raw archive's MANIFEST.jsonl, so nothing may be archived either.
     """
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        out = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}
-    finally:
-        con.close()
+    out = {t: query(db, f"select * from {t} order by all") for t in TABLES}
     if raw is not None:
         out["raw_manifest"] = [((raw / "MANIFEST.jsonl").read_text(),)]
     return out

@@ -1,7 +1,7 @@
 """Arbetsförmedlingen's varsel workbooks: link discovery, parsing, layout changes, failure modes.
 
 No real AF workbook is available, so the workbooks are built here with openpyxl in the layouts
-documented in src/stats/sources/af_excel.py (shape fixtures, illustrative values), and the index
+documented in src/stats/sources/af/excel.py (shape fixtures, illustrative values), and the index
 page is the hand-built tests/fixtures/af/shape/tidigare-statistik.html.
 """
 
@@ -18,7 +18,6 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-import requests
 import responses
 
 from stats.catalog.load import CATALOG_DIR, Catalog, load_catalog
@@ -26,19 +25,12 @@ from stats.config import USER_AGENT
 from stats.errors import CatalogError, SchemaChanged, SourceError
 from stats.ingest.refresh import Outcome, refresh
 from stats.regions import load_regions
-from stats.sources.af.excel import (
-    BASE_URL,
-    INDEX_URL,
-    AfExcelSource,
-    find_xlsx_links,
-    parse_options,
-    pick_link,
-)
-from stats.sources.base import FetchRequest
+from stats.sources.af.excel import INDEX_URL, AfExcelSource, parse_options
+from stats.sources.af.links import BASE_URL, find_xlsx_links, pick_link
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 from stats.store.write import open_writer
+from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
 from tests.fixture_files import load_fixture
-from tests.store_checks import assert_failed_cleanly, replay
 
 DL = BASE_URL + "/download/18.4a5b6c7d19e000000000"
 MONTH_FILE = DL + "2/1777600000000/varsel-lan-199201-2026-03.xlsx"
@@ -277,44 +269,28 @@ def test_options_are_checked_against_the_series() -> None:
         parse_options(series, typo)
 
 
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-def run_refresh(db: Path, raw_root: Path, series: str = "varsel_lan_manad") -> Outcome:
-    client = HttpClient(BASE_URL, rate=RateLimit(1, 1.0), sleep=FakeSleep(), max_retries=3)
+def run_refresh(
+    db: Path, raw_root: Path, series: str = "varsel_lan_manad"
+) -> tuple[Outcome, FakeSleep]:
+    sleep = FakeSleep()
+    client = HttpClient(BASE_URL, rate=RateLimit(1, 1.0), sleep=sleep, max_retries=3)
     with open_writer(db) as store:
         [outcome] = refresh(
             store, raw_root, catalog(), [series], {"af_varsel": AfExcelSource(client)}, home="23"
         )
-    return outcome
+    return outcome, sleep
 
 
-def register_ok(rsps: responses.RequestsMock, page: bytes | None = None) -> None:
-    rsps.get(INDEX_URL, body=page if page is not None else index_page(), content_type="text/html")
+def register_ok(rsps: responses.RequestsMock) -> None:
+    rsps.get(INDEX_URL, body=index_page(), content_type="text/html")
     rsps.get(MONTH_FILE, body=monthly_workbook(), content_type="application/octet-stream")
-
-
-@pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    """A database holding one good release of varsel_lan_manad."""
-    db = tmp_path / "stats.duckdb"
-    with responses.RequestsMock() as rsps:
-        register_ok(rsps)
-        outcome = run_refresh(db, tmp_path / "raw")
-    assert outcome.ok and outcome.new, outcome
-    return db
 
 
 def test_refresh_reads_the_index_downloads_the_newest_file_and_stores_it(tmp_path: Path) -> None:
     db = tmp_path / "stats.duckdb"
     with responses.RequestsMock() as rsps:
         register_ok(rsps)
-        outcome = run_refresh(db, tmp_path / "raw")
+        outcome, _ = run_refresh(db, tmp_path / "raw")
         sent = [
             (c.request.method, c.request.url, c.request.headers["User-Agent"]) for c in rsps.calls
         ]
@@ -333,27 +309,8 @@ def test_yearly_series_refreshes_from_its_own_file(tmp_path: Path) -> None:
     with responses.RequestsMock() as rsps:
         rsps.get(INDEX_URL, body=index_page())
         rsps.get(BRANSCH_FILE, body=bransch_workbook())
-        outcome = run_refresh(tmp_path / "db.duckdb", tmp_path / "raw", "varsel_lan_bransch_ar")
+        outcome, _ = run_refresh(tmp_path / "db.duckdb", tmp_path / "raw", "varsel_lan_bransch_ar")
     assert outcome.ok and outcome.rows == 2 * 5 * 21, outcome
-
-
-def case_index_500(rsps: responses.RequestsMock) -> None:
-    rsps.get(INDEX_URL, status=500, body="Internal Server Error")
-
-
-def case_download_429(rsps: responses.RequestsMock) -> None:
-    rsps.get(INDEX_URL, body=index_page())
-    rsps.get(MONTH_FILE, status=429, headers={"Retry-After": "3"}, body="Too Many Requests")
-
-
-def case_download_timeout(rsps: responses.RequestsMock) -> None:
-    rsps.get(INDEX_URL, body=index_page())
-    rsps.get(MONTH_FILE, body=requests.exceptions.ReadTimeout("read timed out"))
-
-
-def case_truncated(rsps: responses.RequestsMock) -> None:
-    rsps.get(INDEX_URL, body=index_page())
-    rsps.get(MONTH_FILE, body=monthly_workbook()[:3000])
 
 
 def case_html_instead_of_xlsx(rsps: responses.RequestsMock) -> None:
@@ -365,41 +322,20 @@ def case_no_link(rsps: responses.RequestsMock) -> None:
     rsps.get(INDEX_URL, body=index_page().replace(b"varsel-lan-", b"arkiv-"))
 
 
-def case_layout_changed(rsps: responses.RequestsMock) -> None:
-    rsps.get(INDEX_URL, body=index_page())
-    rsps.get(MONTH_FILE, body=monthly_workbook(drop="23"))
+AF_VARSEL = Adapter(
+    series_id="varsel_lan_manad",
+    refresh=run_refresh,
+    register_ok=register_ok,
+    serve=replacing(register_ok, Endpoint("GET", MONTH_FILE), {"500": Endpoint("GET", INDEX_URL)}),
+    body=monthly_workbook,
+    changed=lambda: monthly_workbook(drop="23"),
+    expect={"truncated": "cannot read the workbook", "changed-schema": "no column for 23"},
+)
 
-
-FAILURES = {
-    "index-500": (case_index_500, "HTTP 500"),
-    "download-429": (case_download_429, "HTTP 429"),
-    "download-timeout": (case_download_timeout, "timed out"),
-    "truncated-download": (case_truncated, "cannot read the workbook"),
-    "html-instead-of-xlsx": (case_html_instead_of_xlsx, "not an xlsx"),
-    "no-matching-link": (case_no_link, "no link on " + INDEX_URL),
-    "missing-lan-column": (case_layout_changed, "no column for 23"),
-}
-
-
-@pytest.mark.parametrize("case", list(FAILURES))
-def test_failure_leaves_the_store_exactly_as_before(
-    loaded: Path, tmp_path: Path, case: str
-) -> None:
-    register, expected = FAILURES[case]
-
-    def attempt() -> Outcome:
-        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw"))
-
-    assert_failed_cleanly(loaded, "varsel_lan_manad", expected, attempt)
-
-
-def test_429_waits_retry_after_then_gives_up(tmp_path: Path) -> None:
-    sleep = FakeSleep()
-    client = HttpClient(BASE_URL, sleep=sleep, max_retries=3)
-    series = catalog().get("varsel_lan_manad")
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        case_download_429(rsps)
-        with pytest.raises(SourceError, match="HTTP 429"):
-            AfExcelSource(client).fetch(FetchRequest(series, series.parts[0], 0, "23"))
-        downloads = [c for c in rsps.calls if c.request.url == MONTH_FILE]
-    assert len(downloads) == 4 and sleep.calls.count(3.0) == 3
+test_failure_leaves_the_store_exactly_as_before = failure_test(
+    AF_VARSEL,
+    {
+        "html-instead-of-xlsx": (case_html_instead_of_xlsx, "not an xlsx"),
+        "no-matching-link": (case_no_link, "no link on " + INDEX_URL),
+    },
+)

@@ -34,7 +34,15 @@ from stats.sources.af.pivot import PivotWorkbook, count_status
 from stats.sources.base import FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 from stats.store.write import open_writer
-from tests.store_checks import assert_failed_cleanly, replay
+from tests.adapter_faults import (
+    Adapter,
+    Endpoint,
+    FakeSleep,
+    failure_test,
+    refresh_once,
+    replacing,
+)
+from tests.store_checks import replay
 
 SERIES = "inskrivna_arbetslosa_manad"
 DL = "https://arbetsformedlingen.se/download/18.5f1e2d3c19e00000000"
@@ -387,32 +395,27 @@ def test_options_are_checked() -> None:
     assert parse_options(series, part).index_url == INDEX_URL
 
 
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-def run_refresh(db: Path, raw_root: Path) -> Outcome:
-    client = HttpClient("https://arbetsformedlingen.se", rate=RateLimit(1, 1.0), sleep=FakeSleep())
+def run_refresh(db: Path, raw_root: Path) -> tuple[Outcome, FakeSleep]:
+    sleep = FakeSleep()
+    client = HttpClient("https://arbetsformedlingen.se", rate=RateLimit(1, 1.0), sleep=sleep)
     with open_writer(db) as store:
         [outcome] = refresh(
             store, raw_root, catalog(), [SERIES], {"af_monthly": AfMonthlySource(client)}, "23"
         )
-    return outcome
+    return outcome, sleep
+
+
+def register_ok(rsps: responses.RequestsMock) -> None:
+    rsps.get(INDEX_URL, body=index_page(), content_type="text/html")
+    rsps.get(NEWEST, body=workbook(), content_type="application/octet-stream")
 
 
 @pytest.fixture
 def loaded(tmp_path: Path) -> Path:
     """A database holding one good release of inskrivna_arbetslosa_manad."""
     db = tmp_path / "stats.duckdb"
-    with responses.RequestsMock() as rsps:
-        rsps.get(INDEX_URL, body=index_page(), content_type="text/html")
-        rsps.get(NEWEST, body=workbook(), content_type="application/octet-stream")
-        outcome = run_refresh(db, tmp_path / "raw")
-        sent = [(c.request.url, c.request.headers["User-Agent"]) for c in rsps.calls]
+    outcome, asked = refresh_once(AF_MONTHLY, db, tmp_path / "raw")
+    sent = [(r.url, r.headers["User-Agent"]) for r in asked]
     assert outcome.ok and outcome.new and outcome.rows == 312 * 3, outcome
     assert sent == [(INDEX_URL, USER_AGENT), (NEWEST, USER_AGENT)]  # the newest, not 2026-07
     return db
@@ -438,32 +441,31 @@ def next_month(rsps: responses.RequestsMock, body: bytes | None = None, **kw: An
     rsps.get(NEXT, body=body, **kw)
 
 
-FAILURES: dict[str, tuple[Callable[[responses.RequestsMock], None], str]] = {
-    "index-500": (lambda r: r.get(INDEX_URL, status=500, body="Internal Server Error"), "HTTP 500"),
-    "download-429": (
-        lambda r: next_month(r, b"Too Many", status=429, headers={"Retry-After": "2"}),
-        "HTTP 429",
+AF_MONTHLY = Adapter(
+    series_id=SERIES,
+    refresh=run_refresh,
+    register_ok=register_ok,
+    serve=replacing(
+        lambda r: next_month(r, workbook()),
+        Endpoint("GET", NEXT),
+        {"500": Endpoint("GET", INDEX_URL)},
     ),
-    "not-zip": (lambda r: next_month(r, b"<html>Underhall</html>"), "not an xlsx (zip)"),
-    "no-insal": (lambda r: next_month(r, without_insal()), "lacks INSAL"),
-    "unknown-kommun": (lambda r: next_month(r, unknown_kommun()), "unknown kommun"),
-}
+    body=workbook,
+    changed=without_insal,
+    expect={"truncated": "truncated download", "changed-schema": "lacks INSAL"},
+)
 
-
-@pytest.mark.parametrize("case", list(FAILURES))
-def test_failure_leaves_the_store_exactly_as_before(
-    loaded: Path, tmp_path: Path, case: str
-) -> None:
-    register, expected = FAILURES[case]
-
-    def attempt() -> Outcome:
-        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw"))
-
-    assert_failed_cleanly(loaded, SERIES, expected, attempt, raw=tmp_path / "raw")
+test_failure_leaves_the_store_exactly_as_before = failure_test(
+    AF_MONTHLY,
+    {
+        "not-zip": (lambda r: next_month(r, b"<html>Underhall</html>"), "not an xlsx (zip)"),
+        "unknown-kommun": (lambda r: next_month(r, unknown_kommun()), "unknown kommun"),
+    },
+)
 
 
 def test_next_month_file_is_downloaded_and_stored(loaded: Path, tmp_path: Path) -> None:
-    outcome = replay(
+    outcome, _ = replay(
         lambda r: next_month(r, workbook()), lambda: run_refresh(loaded, tmp_path / "raw")
     )
     assert outcome.ok and outcome.new, outcome

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bench.page import CHROMIUM_ARGS, free_port, serve, wait_ready
+from stats.app.server import CHROMIUM_ARGS, free_port, serve, wait_ready
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

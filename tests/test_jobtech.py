@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pytest
 import requests
 import responses
@@ -40,8 +39,9 @@ from stats.sources.jobtech.historical import (
 )
 from stats.sources.jobtech.search import JobtechSearchSource
 from stats.store.write import open_writer
+from tests.adapter_faults import Adapter, Fault, failure_test
 from tests.fixture_files import load_fixture
-from tests.store_checks import assert_failed_cleanly
+from tests.store_checks import query as query_db
 
 HIST = URLS["jobtech_historical"] + "/search"
 JOBSEARCH = URLS["jobtech_search"] + "/search"
@@ -125,6 +125,24 @@ def params_of(call: Any) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(call.request.url).query).items()}
 
 
+def refresh_series(
+    tmp_path: Path, catalog: Catalog, series: str, clock: FakeTime
+) -> tuple[Outcome, list[float]]:
+    """One refresh through stats.ingest.refresh.refresh into tmp_path's store: (outcome, sleeps)."""
+    sources: dict[str, Source] = {
+        "jobtech_historical": JobtechHistoricalSource(client("jobtech_historical", clock)),
+        "jobtech_search": JobtechSearchSource(client("jobtech_search", clock)),
+    }
+    with open_writer(tmp_path / "stats.duckdb") as store:
+        [outcome] = refresh(store, tmp_path / "raw", catalog, [series], sources, home="23")
+    return outcome, clock.sleeps
+
+
+def answer(rsps: responses.RequestsMock, url: str, handler: Handler = default_counts) -> None:
+    """Every GET of `url` answered by `handler` from its query parameters."""
+    rsps.add_callback(responses.GET, url, callback=lambda req: handler(params_of_req(req)))
+
+
 def run(
     tmp_path: Path,
     catalog: Catalog,
@@ -132,16 +150,10 @@ def run(
     clock: FakeTime,
     handler: Handler = default_counts,
 ) -> tuple[Outcome, list[dict[str, str]]]:
-    """One refresh through stats.ingest.refresh.refresh into tmp_path's store, replayed offline."""
-    sources: dict[str, Source] = {
-        "jobtech_historical": JobtechHistoricalSource(client("jobtech_historical", clock)),
-        "jobtech_search": JobtechSearchSource(client("jobtech_search", clock)),
-    }
-    url = HIST if series == "hist" else JOBSEARCH
+    """`refresh_series` replayed offline by `handler`; also the parameters of every request."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add_callback(responses.GET, url, callback=lambda req: handler(params_of_req(req)))
-        with open_writer(tmp_path / "stats.duckdb") as store:
-            [outcome] = refresh(store, tmp_path / "raw", catalog, [series], sources, home="23")
+        answer(rsps, HIST if series == "hist" else JOBSEARCH, handler)
+        outcome, _ = refresh_series(tmp_path, catalog, series, clock)
         sent = [params_of(c) for c in rsps.calls]
     return outcome, sent
 
@@ -151,11 +163,7 @@ def params_of_req(req: requests.PreparedRequest) -> dict[str, str]:
 
 
 def query(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(tmp_path / "stats.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query_db(tmp_path / "stats.duckdb", sql)
 
 
 def test_decode_real_recorded_response(tmp_path: Path) -> None:
@@ -313,50 +321,47 @@ def test_bad_options_raise_catalog_error(tmp_path: Path, options: str, match: st
         HistoricalOptions.of(series, series.parts[0])
 
 
-def failing(kind: str) -> Handler:
-    """The September request of the second refresh fails in one way; the rest answer."""
-
-    def handler(params: dict[str, str]) -> tuple[int, dict[str, str], bytes | Exception]:
-        if not params["historical-from"].startswith("2026-09"):
-            return default_counts(params)
-        if kind == "429":
-            return 429, {"Retry-After": "2"}, b'{"title": "Rate limit exceeded"}'
-        if kind == "500":
-            return 500, {}, b"Internal Server Error"
-        if kind == "timeout":
-            return 200, {}, requests.Timeout("read timed out")
-        if kind == "truncated":
-            return 200, {}, REAL[: len(REAL) // 2]
-        body = json.loads(REAL)
-        del body["total"]
-        return 200, {}, json.dumps(body).encode()
-
-    return handler
+def without_total() -> bytes:
+    """The real response without its `total`, as if the API changed its schema."""
+    body = json.loads(REAL)
+    del body["total"]
+    return json.dumps(body).encode()
 
 
-@pytest.mark.parametrize(
-    ("kind", "message"),
-    [
-        ("429", "HTTP 429"),
-        ("500", "HTTP 500"),
-        ("timeout", "timed out"),
-        ("truncated", "did not return JSON"),
-        ("schema", "total.value is None"),
-    ],
-)
-def test_failure_leaves_the_store_exactly_as_before(
-    tmp_path: Path, kind: str, message: str
-) -> None:
-    catalog = write_catalog(tmp_path, '["hemlan"]', 'options = { from = "2026-07" }')
-    first, _ = run(tmp_path, catalog, "hist", FakeTime(at("2026-11-27")))
-    assert first.ok
-    assert_failed_cleanly(
-        tmp_path / "stats.duckdb",
-        "hist",
-        message,
-        lambda: run(tmp_path, catalog, "hist", FakeTime(at("2026-12-10")), failing(kind))[0],
-        raw=tmp_path / "raw",
+def jobtech_adapter(series: str, url: str, regions: str, options: str, faulty: str) -> Adapter:
+    """One JobTech series refreshed on 2026-11-27; the request whose parameter values include
+    `faulty` fails on the second refresh while the rest answer."""
+
+    def run_series(db: Path, _raw: Path) -> tuple[Outcome, list[float]]:
+        catalog = write_catalog(db.parent, regions, options)
+        return refresh_series(db.parent, catalog, series, FakeTime(at("2026-11-27")))
+
+    def serve(rsps: responses.RequestsMock, _case: str, fault: Fault) -> None:
+        def handler(params: dict[str, str]) -> tuple[int, dict[str, str], bytes | Exception]:
+            if not any(v.startswith(faulty) for v in params.values()):
+                return default_counts(params)
+            return fault.status, fault.headers, fault.body
+
+        answer(rsps, url, handler)
+
+    return Adapter(
+        series_id=series,
+        refresh=run_series,
+        register_ok=lambda rsps: answer(rsps, url),
+        serve=serve,
+        body=lambda: REAL,
+        changed=without_total,
+        expect={"truncated": "did not return JSON", "changed-schema": "total.value is None"},
     )
+
+
+# September is still preliminary on the second refresh, so it is asked for again
+test_failure_leaves_the_store_exactly_as_before = failure_test(
+    jobtech_adapter("hist", HIST, '["hemlan"]', 'options = { from = "2026-07" }', "2026-09")
+)
+test_jobsearch_failure_leaves_the_store_exactly_as_before = failure_test(
+    jobtech_adapter("stock", JOBSEARCH, '["hemlan", "hemlan_kommuner"]', "", "2380")
+)
 
 
 def test_429_waits_retry_after_then_succeeds(tmp_path: Path) -> None:
@@ -408,24 +413,6 @@ def test_jobsearch_keeps_earlier_days_and_replaces_today(tmp_path: Path) -> None
     )
     assert rows == [("2026-11-26", 1000.0), ("2026-11-27", 1200.0)]
     assert query(tmp_path, "select count(*) from release") == [(3,)]
-
-
-def test_jobsearch_failure_leaves_the_store_exactly_as_before(tmp_path: Path) -> None:
-    catalog = write_catalog(tmp_path, '["hemlan", "hemlan_kommuner"]')
-    assert run(tmp_path, catalog, "stock", FakeTime(at("2026-11-26")))[0].ok
-
-    def handler(params: dict[str, str]) -> tuple[int, dict[str, str], bytes | Exception]:
-        if params.get("municipality") == "2380":
-            return 500, {}, b"Internal Server Error"
-        return default_counts(params)
-
-    assert_failed_cleanly(
-        tmp_path / "stats.duckdb",
-        "stock",
-        "HTTP 500",
-        lambda: run(tmp_path, catalog, "stock", FakeTime(at("2026-11-27")), handler)[0],
-        raw=tmp_path / "raw",
-    )
 
 
 def test_catalog_entries_default_to_home_lan_kommuner_and_riket() -> None:

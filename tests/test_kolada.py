@@ -14,9 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
-import requests
 import responses
 from responses import matchers
 
@@ -34,8 +32,9 @@ from stats.sources.kolada import (
     scb_code,
 )
 from stats.store.write import open_writer
+from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
 from tests.fixture_files import FIXTURES, load_fixture
-from tests.store_checks import assert_failed_cleanly, replay
+from tests.store_checks import query
 
 KPIS = "N00999,N00926,N02243,N03932"
 AGENDA_KPIS = "N00002,N03932,U00401"
@@ -64,16 +63,8 @@ def catalog() -> Catalog:
     return load_catalog(FIXTURES / "kolada" / "shape" / "catalog.toml")
 
 
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
 def source(sleep: FakeSleep | None = None) -> KoladaSource:
-    client = KoladaClient(sleep=sleep or FakeSleep(), max_retries=3)
+    client = KoladaClient(sleep=FakeSleep() if sleep is None else sleep, max_retries=3)
     return KoladaSource(client, this_year=lambda: 2024)
 
 
@@ -86,7 +77,7 @@ def run_refresh(
     return outcome, sleep
 
 
-def register_ok(rsps: responses.RequestsMock, page2: bytes | None = None) -> None:
+def register_ok(rsps: responses.RequestsMock) -> None:
     page_2 = matchers.query_param_matcher({"page": "2", "per_page": "5000"})
     rsps.get(
         data_url(KPIS, IDS[:25]), match=[PER_PAGE], body=shape("data_naringsliv_chunk1_page1.json")
@@ -94,7 +85,7 @@ def register_ok(rsps: responses.RequestsMock, page2: bytes | None = None) -> Non
     rsps.get(
         data_url(KPIS, IDS[:25]),
         match=[page_2],
-        body=page2 or shape("data_naringsliv_chunk1_page2.json"),
+        body=shape("data_naringsliv_chunk1_page2.json"),
     )
     rsps.get(data_url(KPIS, IDS[25:]), match=[PER_PAGE], body=shape("data_naringsliv_chunk2.json"))
     rsps.get(f"{KOLADA_BASE}/kpi/{KPIS}", match=[PER_PAGE], body=shape("kpi_naringsliv.json"))
@@ -108,25 +99,6 @@ def register_agenda(rsps: responses.RequestsMock, groups: bytes | None = None) -
     ids = ["0000", "0023", *KOMMUNER]
     rsps.get(data_url(AGENDA_KPIS, ids), match=[PER_PAGE], body=shape("data_agenda.json"))
     rsps.get(f"{KOLADA_BASE}/kpi/{AGENDA_KPIS}", match=[PER_PAGE], body=shape("kpi_agenda.json"))
-
-
-def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    """A database holding one good release of kolada_naringsliv."""
-    db = tmp_path / "stats.duckdb"
-    with responses.RequestsMock() as rsps:
-        register_ok(rsps)
-        outcome, _ = run_refresh(db, tmp_path / "raw")
-    assert outcome.ok and outcome.new, outcome
-    return db
 
 
 @pytest.mark.parametrize(
@@ -299,29 +271,6 @@ def test_real_catalog_asks_from_its_first_year_to_this_year() -> None:
     assert agenda.parts[0].discover.query == "agenda"
 
 
-def case_429_storm(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps)
-    rsps.replace(
-        responses.GET, f"{KOLADA_BASE}/kpi/{KPIS}", status=429, headers={"Retry-After": "2"}
-    )
-
-
-def case_500(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps)
-    rsps.replace(responses.GET, data_url(KPIS, IDS[25:]), status=500, body="Internal Server Error")
-
-
-def case_timeout(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps)
-    rsps.replace(
-        responses.GET, data_url(KPIS, IDS[25:]), body=requests.exceptions.ReadTimeout("slow")
-    )
-
-
-def case_truncated(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps, page2=shape("data_naringsliv_chunk1_page2.json")[:4000])
-
-
 def case_path_style_404(rsps: responses.RequestsMock) -> None:
     rsps.get(data_url(KPIS, IDS[:25]), status=404, body='{"detail": "Not Found"}')
 
@@ -334,12 +283,11 @@ def case_group_member(rsps: responses.RequestsMock) -> None:
     rsps.replace(responses.GET, data_url(KPIS, IDS[25:]), body=json.dumps(body))
 
 
-def case_value_not_a_number(rsps: responses.RequestsMock) -> None:
-    """Derived: a value sent as the string "12,3"."""
+def value_not_a_number() -> bytes:
+    """Derived: a value in the second chunk sent as the string "12,3"."""
     body = shape_json("data_naringsliv_chunk2.json")
     body["values"][0]["values"][0]["value"] = "12,3"
-    register_ok(rsps)
-    rsps.replace(responses.GET, data_url(KPIS, IDS[25:]), body=json.dumps(body))
+    return json.dumps(body).encode()
 
 
 def case_next_url_elsewhere(rsps: responses.RequestsMock) -> None:
@@ -356,29 +304,29 @@ def case_region_without_data(rsps: responses.RequestsMock) -> None:
     rsps.replace(responses.GET, data_url(KPIS, IDS[25:]), body='{"values": [], "next_url": null}')
 
 
-FAILURES = {
-    "429-storm": (case_429_storm, "429"),
-    "500": (case_500, "500"),
-    "timeout": (case_timeout, "timed out"),
-    "truncated-json": (case_truncated, "did not return JSON"),
-    "path-style-404": (case_path_style_404, "v3 wants the query style"),
-    "group-id-in-data": (case_group_member, "'G124026' is not a Kolada region id"),
-    "value-not-a-number": (case_value_not_a_number, "'12,3' is not a number"),
-    "next-url-elsewhere": (case_next_url_elsewhere, "leaves api.kolada.se"),
-    "region-without-data": (case_region_without_data, "lacks requested region codes 2313"),
-}
+KOLADA = Adapter(
+    series_id="kolada_naringsliv",
+    refresh=run_refresh,
+    register_ok=register_ok,
+    serve=replacing(
+        register_ok,
+        Endpoint("GET", data_url(KPIS, IDS[25:])),
+        {"429-storm": Endpoint("GET", f"{KOLADA_BASE}/kpi/{KPIS}")},
+    ),
+    body=lambda: shape("data_naringsliv_chunk2.json"),
+    changed=value_not_a_number,
+    expect={"truncated": "did not return JSON", "changed-schema": "'12,3' is not a number"},
+)
 
-
-@pytest.mark.parametrize("case", list(FAILURES))
-def test_failure_leaves_the_store_exactly_as_before(
-    loaded: Path, tmp_path: Path, case: str
-) -> None:
-    register, expected = FAILURES[case]
-
-    def attempt() -> Outcome:
-        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw")[0])
-
-    assert_failed_cleanly(loaded, "kolada_naringsliv", expected, attempt)
+test_failure_leaves_the_store_exactly_as_before = failure_test(
+    KOLADA,
+    {
+        "path-style-404": (case_path_style_404, "v3 wants the query style"),
+        "group-id-in-data": (case_group_member, "'G124026' is not a Kolada region id"),
+        "next-url-elsewhere": (case_next_url_elsewhere, "leaves api.kolada.se"),
+        "region-without-data": (case_region_without_data, "lacks requested region codes 2313"),
+    },
+)
 
 
 @pytest.mark.parametrize(
@@ -402,17 +350,3 @@ def test_group_discovery_needs_exactly_one_match(
     assert not outcome.ok
     assert expected in outcome.message
     assert "G2KPI" in outcome.message and "kpi_groups?title=agenda" in outcome.message
-
-
-def test_429_waits_retry_after_then_gives_up(loaded: Path, tmp_path: Path) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        case_429_storm(rsps)
-        outcome, sleep = run_refresh(loaded, tmp_path / "raw")
-        kpi_calls = [
-            c
-            for c in rsps.calls
-            if "/kpi/" in (c.request.url or "") and "/data/" not in (c.request.url or "")
-        ]
-    assert not outcome.ok
-    assert len(kpi_calls) == 4  # first try + 3 retries
-    assert sleep.calls.count(2.0) >= 3

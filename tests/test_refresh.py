@@ -14,7 +14,6 @@ from typing import Any
 
 import duckdb
 import pytest
-import requests
 import responses
 
 from stats.catalog.load import Catalog, load_catalog
@@ -22,8 +21,9 @@ from stats.ingest.refresh import Outcome, refresh
 from stats.sources.pxweb.scb import ScbClient
 from stats.sources.pxweb.scb_source import ScbSource
 from stats.store.write import open_writer
+from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
 from tests.fixture_files import FIXTURES, load_fixture
-from tests.store_checks import assert_failed_cleanly, dump, replay
+from tests.store_checks import dump
 
 BASE = "https://statistikdatabasen.scb.se/api/v2"
 CONFIG = re.compile(re.escape(BASE) + r"/config")
@@ -42,14 +42,6 @@ def real_data() -> dict[str, Any]:
 
 def catalog() -> Catalog:
     return load_catalog(FIXTURES / "catalog" / "lan_only.toml")
-
-
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 def run_refresh(db: Path, raw: Path, series: str = "folkmangd_manad") -> tuple[Outcome, FakeSleep]:
@@ -141,10 +133,6 @@ def test_revised_value_is_a_new_release_and_the_old_one_stays(loaded: Path, tmp_
     assert con.execute(q.format(t="latest")).fetchall() == [(2, 245300.0)]
 
 
-def truncated() -> bytes:
-    return load_fixture("scb/TAB6471_data.json")[:5000]
-
-
 def with_new_dimension() -> bytes:
     """The real body with a new two-valued dimension inserted before Tid (values doubled)."""
     body = real_data()
@@ -177,32 +165,6 @@ PROBLEM_404 = json.dumps(
 ).encode()
 
 
-def case_truncated(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps, truncated())
-
-
-def case_429_storm(rsps: responses.RequestsMock) -> None:
-    rsps.get(CONFIG, body=load_fixture("scb/config.json"))
-    rsps.get(METADATA, body=load_fixture("scb/TAB6471_metadata.json"))
-    rsps.post(DATA, status=429, headers={"Retry-After": "2"}, body="API calls quota exceeded!")
-
-
-def case_500(rsps: responses.RequestsMock) -> None:
-    rsps.get(CONFIG, body=load_fixture("scb/config.json"))
-    rsps.get(METADATA, body=load_fixture("scb/TAB6471_metadata.json"))
-    rsps.post(DATA, status=500, body="Internal Server Error")
-
-
-def case_timeout(rsps: responses.RequestsMock) -> None:
-    rsps.get(CONFIG, body=load_fixture("scb/config.json"))
-    rsps.get(METADATA, body=load_fixture("scb/TAB6471_metadata.json"))
-    rsps.post(DATA, body=requests.exceptions.ReadTimeout("read timed out"))
-
-
-def case_new_dimension(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps, with_new_dimension())
-
-
 def case_missing_code(rsps: responses.RequestsMock) -> None:
     register_ok(rsps, without_jamtland())
 
@@ -220,41 +182,26 @@ def case_mandatory_variable_added(rsps: responses.RequestsMock) -> None:
     rsps.get(METADATA, body=json.dumps(meta))
 
 
-FAILURES = {
-    "truncated-json": (case_truncated, "invalid JSON"),
-    "429-storm": (case_429_storm, "429"),
-    "500": (case_500, "500"),
-    "timeout": (case_timeout, "timed out"),
-    "new-dimension": (case_new_dimension, "'Fodelseregion'"),
-    "missing-value-code": (case_missing_code, "23"),
-    "new-mandatory-variable": (case_mandatory_variable_added, "mandatory variable 'Fodelseregion'"),
-}
+SCB = Adapter(
+    series_id="folkmangd_manad",
+    refresh=run_refresh,
+    register_ok=register_ok,
+    serve=replacing(register_ok, Endpoint("POST", DATA)),
+    body=lambda: load_fixture("scb/TAB6471_data.json"),
+    changed=with_new_dimension,
+    expect={"truncated": "invalid JSON", "changed-schema": "'Fodelseregion'"},
+)
 
-
-@pytest.mark.parametrize("case", list(FAILURES))
-def test_failure_leaves_the_store_exactly_as_before(
-    loaded: Path, tmp_path: Path, case: str
-) -> None:
-    register, expected = FAILURES[case]
-
-    def attempt() -> Outcome:
-        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw")[0])
-
-    assert_failed_cleanly(loaded, "folkmangd_manad", expected, attempt)
-    con = duckdb.connect(str(loaded), read_only=True)
-    assert con.execute(
-        "select ok, outcome from fetch_log order by finished_at desc limit 1"
-    ).fetchone() == (False, "failed")
-
-
-def test_429_waits_retry_after_then_gives_up(loaded: Path, tmp_path: Path) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        case_429_storm(rsps)
-        outcome, sleep = run_refresh(loaded, tmp_path / "raw")
-        posts = [c for c in rsps.calls if c.request.method == "POST"]
-    assert not outcome.ok
-    assert len(posts) == 4  # first try + 3 retries
-    assert sleep.calls.count(2.0) >= 3
+test_failure_leaves_the_store_exactly_as_before = failure_test(
+    SCB,
+    {
+        "missing-value-code": (case_missing_code, "23"),
+        "new-mandatory-variable": (
+            case_mandatory_variable_added,
+            "mandatory variable 'Fodelseregion'",
+        ),
+    },
+)
 
 
 def test_unknown_table_id_names_series_and_table(tmp_path: Path) -> None:

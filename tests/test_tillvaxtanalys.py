@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 import duckdb
 import pytest
-import requests
 import responses
 
 from stats.catalog.load import CATALOG_DIR, Catalog, load_catalog
@@ -35,8 +34,9 @@ from stats.sources.pxweb.tillvaxtanalys import (
 )
 from stats.sources.pxweb.v1 import PxWebV1Client, V1Variable, parse_table, query_body
 from stats.store.write import open_writer
+from tests.adapter_faults import Adapter, Endpoint, FakeSleep, failure_test, replacing
 from tests.fixture_files import load_fixture
-from tests.store_checks import assert_failed_cleanly, replay
+from tests.store_checks import query
 
 FOLDER = "Konkurser och offentliga ackord"
 FOLDER_URL = f"{API_ROOT}/{quote(DATABASE)}/{quote(FOLDER)}/"
@@ -67,14 +67,6 @@ def catalog() -> Catalog:
     return load_catalog(CATALOG_DIR / "tillvaxtanalys.toml")
 
 
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
 def run_refresh(db: Path, raw: Path, series: str = SERIES) -> tuple[Outcome, FakeSleep]:
     sleep = FakeSleep()
     source = TillvaxtanalysSource(PxWebV1Client(API_ROOT, DATABASE, sleep=sleep, max_retries=3))
@@ -98,24 +90,9 @@ def register_ok(
 
 
 def latest(db: Path) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select region_code, period, dims, value, status, preliminary from latest order by all"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    """A database holding one good release of konkurser_manad_lan."""
-    db = tmp_path / "stats.duckdb"
-    with responses.RequestsMock() as rsps:
-        register_ok(rsps)
-        outcome, _ = run_refresh(db, tmp_path / "raw")
-    assert outcome.ok and outcome.new, outcome
-    return db
+    return query(
+        db, "select region_code, period, dims, value, status, preliminary from latest order by all"
+    )
 
 
 @pytest.mark.parametrize(
@@ -287,26 +264,7 @@ def case_two_titles(rsps: responses.RequestsMock) -> None:
     rsps.get(FOLDER_URL, body=json.dumps(listing))
 
 
-def case_429_storm(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps)
-    rsps.replace(responses.POST, table_url(LAN_FILE), status=429, headers={"Retry-After": "2"})
-
-
-def case_500(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps)
-    rsps.replace(responses.POST, table_url(LAN_FILE), status=500, body="Internal Server Error")
-
-
-def case_timeout(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps)
-    rsps.replace(responses.POST, table_url(LAN_FILE), body=requests.exceptions.ReadTimeout("slow"))
-
-
-def case_truncated(rsps: responses.RequestsMock) -> None:
-    register_ok(rsps, data=shape("konkurser_manad_lan_data.json")[:3000])
-
-
-def case_new_dimension(rsps: responses.RequestsMock) -> None:
+def with_new_dimension() -> bytes:
     """Derived: a two-valued Kön dimension inserted before Tid, values doubled."""
     body = shape_json("konkurser_manad_lan_data.json")
     body["id"].insert(2, "Kön")
@@ -317,7 +275,7 @@ def case_new_dimension(rsps: responses.RequestsMock) -> None:
     }
     body["value"] = [v for v in body["value"] for _ in (0, 1)]
     body["status"] = {}
-    register_ok(rsps, data=json.dumps(body).encode())
+    return json.dumps(body).encode()
 
 
 def case_region_text_changed(rsps: responses.RequestsMock) -> None:
@@ -348,31 +306,27 @@ def case_table_file_gone(rsps: responses.RequestsMock) -> None:
     rsps.get(table_url(LAN_FILE), status=404, body="Not found")
 
 
-FAILURES = {
-    "title-no-longer-matches": (case_title_gone, "matched 0 tables, expected exactly one"),
-    "two-titles-match": (case_two_titles, "matched 2 tables"),
-    "429-storm": (case_429_storm, "429"),
-    "500": (case_500, "500"),
-    "timeout": (case_timeout, "timed out"),
-    "truncated-json": (case_truncated, "invalid JSON"),
-    "new-dimension": (case_new_dimension, "'Kön'"),
-    "region-text-changed": (case_region_text_changed, "no value text for region(s) 23"),
-    "value-text-renamed": (case_variable_renamed, "'Antal konkurser'"),
-    "unmapped-text": (case_unmapped_text_in_response, "recode.variabel"),
-    "table-file-gone": (case_table_file_gone, "404"),
-}
+TILLVAXTANALYS = Adapter(
+    series_id=SERIES,
+    refresh=run_refresh,
+    register_ok=register_ok,
+    serve=replacing(register_ok, Endpoint("POST", table_url(LAN_FILE))),
+    body=lambda: shape("konkurser_manad_lan_data.json"),
+    changed=with_new_dimension,
+    expect={"truncated": "invalid JSON", "changed-schema": "'Kön'"},
+)
 
-
-@pytest.mark.parametrize("case", list(FAILURES))
-def test_failure_leaves_the_store_exactly_as_before(
-    loaded: Path, tmp_path: Path, case: str
-) -> None:
-    register, expected = FAILURES[case]
-
-    def attempt() -> Outcome:
-        return replay(register, lambda: run_refresh(loaded, tmp_path / "raw")[0])
-
-    assert_failed_cleanly(loaded, SERIES, expected, attempt)
+test_failure_leaves_the_store_exactly_as_before = failure_test(
+    TILLVAXTANALYS,
+    {
+        "title-no-longer-matches": (case_title_gone, "matched 0 tables, expected exactly one"),
+        "two-titles-match": (case_two_titles, "matched 2 tables"),
+        "region-text-changed": (case_region_text_changed, "no value text for region(s) 23"),
+        "value-text-renamed": (case_variable_renamed, "'Antal konkurser'"),
+        "unmapped-text": (case_unmapped_text_in_response, "recode.variabel"),
+        "table-file-gone": (case_table_file_gone, "404"),
+    },
+)
 
 
 def test_a_title_that_no_longer_matches_lists_what_the_folder_holds(tmp_path: Path) -> None:
@@ -381,16 +335,6 @@ def test_a_title_that_no_longer_matches_lists_what_the_folder_holds(tmp_path: Pa
         outcome, _ = run_refresh(tmp_path / "stats.duckdb", tmp_path / "raw")
     assert f"folder '{FOLDER}'" in outcome.message
     assert "11_konkurser_manad_lan.px: Konkurser och anställda" in outcome.message
-
-
-def test_429_waits_retry_after_then_gives_up(loaded: Path, tmp_path: Path) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        case_429_storm(rsps)
-        outcome, sleep = run_refresh(loaded, tmp_path / "raw")
-        posts = [c for c in rsps.calls if c.request.method == "POST"]
-    assert not outcome.ok
-    assert len(posts) == 4  # first try + 3 retries
-    assert sleep.calls.count(2.0) >= 3
 
 
 def test_limits_come_from_config(tmp_path: Path) -> None:

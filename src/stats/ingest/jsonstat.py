@@ -120,6 +120,43 @@ def parse_jsonstat(body: bytes | str | Mapping[str, Any]) -> Dataset:
         If the body is not valid JSON-stat 2.0; the message names what was wrong.
     """
     doc = _load(body)
+    ids, sizes, dims_doc = _layout(doc)
+    roles = {
+        dim_id: role
+        for role, role_ids in (doc.get("role") or {}).items()
+        for dim_id in role_ids or ()
+    }
+    dimensions = tuple(
+        _dimension(dim_id, size, dims_doc.get(dim_id), roles.get(dim_id))
+        for dim_id, size in zip(ids, sizes, strict=True)
+    )
+    ext = doc.get("extension") or {}
+    px = ext.get("px") or {}
+    notes, note_mandatory = _notes(doc.get("note"), ext.get("noteMandatory") or {})
+    values = _values(doc.get("value"), math.prod(sizes))
+    units, measuring_type = _metrics(dims_doc, ids, px.get("decimals"))
+    return Dataset(
+        label=str(doc.get("label", "")),
+        source=str(doc.get("source", "")),
+        updated=doc.get("updated"),
+        table_id=px.get("tableid"),
+        notes=notes,
+        note_mandatory=note_mandatory,
+        dimensions=dimensions,
+        values=values,
+        status=_status(doc.get("status"), len(values)),
+        units=units,
+        measuring_type=measuring_type,
+        contact=tuple(
+            {str(k): str(v) for k, v in person.items() if v is not None}
+            for person in ext.get("contact") or ()
+        ),
+        px=px,
+    )
+
+
+def _layout(doc: Mapping[str, Any]) -> tuple[list[str], list[int], Mapping[str, Any]]:
+    """The dataset's ``id``, ``size`` and ``dimension``, checked to agree with each other."""
     if doc.get("class") != "dataset":
         raise DecodeError(f"JSON-stat class is {doc.get('class')!r}; expected 'dataset'")
     for key in ("id", "size", "dimension"):
@@ -136,40 +173,14 @@ def parse_jsonstat(body: bytes | str | Mapping[str, Any]) -> Dataset:
         )
     if not isinstance(dims_doc, Mapping):
         raise DecodeError("JSON-stat 'dimension' is not an object; expected {id: dimension}")
-    roles = {
-        dim_id: role
-        for role, role_ids in (doc.get("role") or {}).items()
-        for dim_id in role_ids or ()
-    }
-    dimensions = tuple(
-        _dimension(dim_id, size, dims_doc.get(dim_id), roles.get(dim_id))
-        for dim_id, size in zip(ids, sizes, strict=True)
-    )
-    ext = doc.get("extension") or {}
-    px = ext.get("px") or {}
-    raw_notes = doc.get("note") or ()
-    notes = tuple(str(n) for n in ([raw_notes] if isinstance(raw_notes, str) else raw_notes))
-    mandatory = ext.get("noteMandatory") or {}
-    values = _values(doc.get("value"), math.prod(sizes))
-    units, measuring_type = _metrics(dims_doc, ids, px.get("decimals"))
-    return Dataset(
-        label=str(doc.get("label", "")),
-        source=str(doc.get("source", "")),
-        updated=doc.get("updated"),
-        table_id=px.get("tableid"),
-        notes=notes,
-        note_mandatory=tuple(bool(mandatory.get(str(i), False)) for i in range(len(notes))),
-        dimensions=dimensions,
-        values=values,
-        status=_status(doc.get("status"), len(values)),
-        units=units,
-        measuring_type=measuring_type,
-        contact=tuple(
-            {str(k): str(v) for k, v in person.items() if v is not None}
-            for person in ext.get("contact") or ()
-        ),
-        px=px,
-    )
+    return ids, sizes, dims_doc
+
+
+def _notes(raw: Any, mandatory: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The dataset's notes (one string or a list) and whether each is mandatory."""
+    raw = raw or ()
+    notes = tuple(str(n) for n in ([raw] if isinstance(raw, str) else raw))
+    return notes, tuple(bool(mandatory.get(str(i), False)) for i in range(len(notes)))
 
 
 def _load(body: bytes | str | Mapping[str, Any]) -> Mapping[str, Any]:

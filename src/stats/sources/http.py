@@ -35,6 +35,14 @@ class RawResponse:
     status: int
     fetched_at: datetime
 
+    @classmethod
+    def of(
+        cls, resp: requests.Response, method: str, body: str = "", at: datetime | None = None
+    ) -> RawResponse:
+        """Keep a response whole, stamped `at` (default: now) for the archive and the snapshot."""
+        fetched_at = at or datetime.now(UTC)
+        return cls(resp.url, method, body, resp.content, resp.status_code, fetched_at)
+
 
 @dataclass(frozen=True)
 class RateLimit:
@@ -42,6 +50,11 @@ class RateLimit:
 
     max_calls: int
     window: float
+
+    @classmethod
+    def with_reserve(cls, allowed: int, window: float) -> RateLimit:
+        """The API's own limit less one call, for clock skew against the server's window."""
+        return cls(allowed - 1 if allowed > 3 else allowed, window)
 
 
 class HttpOptions(TypedDict, total=False):
@@ -92,71 +105,55 @@ class HttpClient:
     ) -> requests.Response:
         """Send one call, paced and retried; return a 2xx response or raise a SourceError."""
         url = path if path.startswith("http") else self.base_url + path
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if body:
-            headers["Content-Type"] = "application/json; charset=utf-8"
-        where = f"table {table}: " if table else ""
-        ctx: dict[str, Any] = {"series": series, "table": table}
+        call = _Call(method, url, {**self.default_params, **(params or {})}, body, series, table)
         for attempt in range(self.max_retries + 1):
             retries_left = attempt < self.max_retries
-            self._pace()
             try:
-                resp = self.session.request(
-                    method,
-                    url,
-                    params={**self.default_params, **(params or {})},
-                    data=body.encode("utf-8") if body else None,
-                    headers=headers,
-                    timeout=self.timeout,
-                )
+                resp = self._send(call)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 kind = "timed out" if isinstance(exc, requests.Timeout) else "failed to connect"
-                if retries_left:
-                    log.warning("%s%s %s %s, retrying", where, method, url, kind)
-                    self._sleep(2**attempt)
-                    continue
-                raise SourceError(
-                    f"{where}{method} {url} {kind} after {attempt + 1} attempts"
-                    f" ({self.timeout:g} s timeout each): {exc}",
-                    url=url,
-                    **ctx,
-                ) from exc
-            status = resp.status_code
-            log.debug("%s %s -> HTTP %d", method, resp.url, status)
-            if status < 400:
-                return resp
-            retryable = status == 429 or status >= 500
-            if retryable and retries_left:
-                window = self.rate.window if self.rate else 10.0
-                delay = retry_after(resp, window) if status == 429 else 2.0**attempt
-                log.warning("%sHTTP %d from %s, retrying in %g s", where, status, resp.url, delay)
-                self._sleep(delay)
+                if not retries_left:
+                    raise call.error(
+                        f"{method} {url} {kind} after {attempt + 1} attempts"
+                        f" ({self.timeout:g} s timeout each): {exc}",
+                        url=url,
+                    ) from exc
+                log.warning("%s%s %s %s, retrying", call.where, method, url, kind)
+                self._sleep(2**attempt)
                 continue
-            ctx.update(url=resp.url, status=status)
-            problem = f"{method} {resp.url} → HTTP {status}: {problem_text(resp)}"
-            if retryable:
-                problem += f" (still after {attempt + 1} attempts)"
-            if status == 404 and (not_found or table):
-                problem = f"{not_found or f'unknown table id {table!r}'}: {problem}"
-            error = RateLimited if status == 429 else ApiProblem
-            raise error(where + problem, **ctx)
+            if resp.status_code < 400:
+                return resp
+            delay = self._retry_delay(resp, attempt) if retries_left else None
+            if delay is None:
+                raise call.http_error(resp, attempt, not_found)
+            log.warning(
+                "%sHTTP %d from %s, retrying in %g s", call.where, resp.status_code, resp.url, delay
+            )
+            self._sleep(delay)
         raise AssertionError("unreachable: the retry loop always returns or raises")
 
-    def fetch_raw(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None = None,
-        body: str = "",
-        *,
-        series: str = "",
-        table: str = "",
-    ) -> RawResponse:
-        """`request`, kept whole as a RawResponse for the archive and the snapshot."""
-        resp = self.request(method, path, params, body, series=series, table=table)
-        return RawResponse(
-            resp.url, method, body, resp.content, resp.status_code, datetime.now(UTC)
+    def _send(self, call: _Call) -> requests.Response:
+        """One paced attempt of `call`."""
+        self._pace()
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if call.body:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        resp = self.session.request(
+            call.method,
+            call.url,
+            params=call.params,
+            data=call.body.encode("utf-8") if call.body else None,
+            headers=headers,
+            timeout=self.timeout,
         )
+        log.debug("%s %s -> HTTP %d", call.method, resp.url, resp.status_code)
+        return resp
+
+    def _retry_delay(self, resp: requests.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying a 429 or 5xx answer; None for any other status."""
+        if resp.status_code == 429:
+            return retry_after(resp, self.rate.window if self.rate else 10.0)
+        return 2.0**attempt if resp.status_code >= 500 else None
 
     def _pace(self) -> None:
         """Sliding-window limiter: wait until one more call fits in the window."""
@@ -170,6 +167,38 @@ class HttpClient:
                 self._sleep(self.rate.window - (now - self._calls[0]))
                 now = self._clock()
         self._calls.append(now)
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request as asked, and the series and table its errors name."""
+
+    method: str
+    url: str
+    params: dict[str, str]
+    body: str
+    series: str
+    table: str
+
+    @property
+    def where(self) -> str:
+        return f"table {self.table}: " if self.table else ""
+
+    def error(self, message: str, url: str) -> SourceError:
+        return SourceError(self.where + message, series=self.series, table=self.table, url=url)
+
+    def http_error(self, resp: requests.Response, attempt: int, not_found: str) -> SourceError:
+        """The error for a final 4xx/5xx answer: RateLimited for 429, else ApiProblem."""
+        status = resp.status_code
+        problem = f"{self.method} {resp.url} → HTTP {status}: {problem_text(resp)}"
+        if status == 429 or status >= 500:
+            problem += f" (still after {attempt + 1} attempts)"
+        if status == 404 and (not_found or self.table):
+            problem = f"{not_found or f'unknown table id {self.table!r}'}: {problem}"
+        error = RateLimited if status == 429 else ApiProblem
+        return error(
+            self.where + problem, series=self.series, table=self.table, url=resp.url, status=status
+        )
 
 
 def json_body(resp: requests.Response) -> dict[str, Any]:

@@ -100,9 +100,7 @@ class KoladaClient:
             resp = self.http.request(
                 "GET", url, params, series=series, table=table, not_found=not_found
             )
-            pages.append(
-                RawResponse(resp.url, "GET", "", resp.content, resp.status_code, datetime.now(UTC))
-            )
+            pages.append(RawResponse.of(resp, "GET"))
             following = envelope(resp.content, resp.url, series).get("next_url")
             if not following:
                 return pages

@@ -33,7 +33,6 @@ was expected, so the store is left as it was. `updated` is the workbook's own mo
 from __future__ import annotations
 
 import io
-import logging
 import math
 import re
 import zipfile
@@ -42,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import openpyxl
 import pandas as pd
@@ -50,20 +49,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from stats.catalog.load import Part, Series
-from stats.errors import CatalogError, SchemaChanged, SourceError
+from stats.errors import SchemaChanged, SourceError
 from stats.regions import load_regions
+from stats.sources.af.links import (
+    BASE_URL,
+    SOURCE_TEXT,
+    OptionReader,
+    newest_workbook,
+)
 from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 
-log = logging.getLogger(__name__)
-
-BASE_URL = "https://arbetsformedlingen.se"
 INDEX_URL = BASE_URL + "/statistik/sok-statistik/tidigare-statistik"
-SOURCE_TEXT = "Arbetsförmedlingen"
 # layout -> (series frequency it yields, default sheet-name regex, number of dims)
 LAYOUTS = {"manad_per_lan": ("month", r"^Månad", 0), "bransch_per_lan_ar": ("year", r"^\d{4}$", 1)}
 OPTION_KEYS = {"layout", "link_pattern", "index_url", "sheet"}
-LINK = re.compile(r"""(?:https?://[^\s"'<>]+)?/download/[^\s"'<>]+?\.xlsx\b""", re.IGNORECASE)
 MONTH = re.compile(r"^(\d{4})(?:-|M)(0[1-9]|1[0-2])(?:-\d{2})?$")
 MASKED = re.compile(r"^<\s*\d+$")
 NUMBER = re.compile(r"^-?\d[\d \u00a0]*(?:,\d+)?$")
@@ -91,80 +91,21 @@ class AfOptions:
     sheet: re.Pattern[str]
 
 
-@dataclass(frozen=True)
-class Link:
-    """One xlsx link on the index page; `period` is the pattern's YYYY-MM group, if any."""
-
-    url: str
-    name: str
-    period: str | None
-
-
 def parse_options(series: Series, part: Part) -> AfOptions:
     """Validate `options` against the series; CatalogError naming the series and key."""
-    opts = part.options
-
-    def fail(key: str, message: str) -> CatalogError:
-        return CatalogError(f"series {series.id!r}: parts.options.{key}: {message}")
-
-    extra = sorted(set(opts) - OPTION_KEYS)
-    if extra:
-        raise fail(extra[0], f"unknown key; expected one of {', '.join(sorted(OPTION_KEYS))}")
-    layout = opts.get("layout")
+    opts = OptionReader(series, part, OPTION_KEYS)
+    layout = opts.options.get("layout")
     if layout not in LAYOUTS:
-        raise fail("layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+        raise opts.fail("layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     frequency, default_sheet, n_dims = LAYOUTS[layout]
     if series.frequency != frequency or len(series.dims) != n_dims:
-        raise fail("layout", f"{layout} yields frequency {frequency!r} with {n_dims} dims")
-    patterns: dict[str, re.Pattern[str]] = {}
-    for key, default in (("link_pattern", None), ("sheet", default_sheet)):
-        text = opts.get(key, default)
-        if not isinstance(text, str) or not text:
-            raise fail(key, "must be a non-empty regular expression")
-        try:
-            patterns[key] = re.compile(text, re.IGNORECASE)
-        except re.error as exc:
-            raise fail(key, f"not a valid regular expression: {exc}") from None
-    index_url = opts.get("index_url", INDEX_URL)
-    if not isinstance(index_url, str) or not index_url.startswith("https://"):
-        raise fail("index_url", "must be an https:// URL")
-    return AfOptions(layout, patterns["link_pattern"], index_url, patterns["sheet"])
-
-
-def find_xlsx_links(html: str, page_url: str) -> list[Link]:
-    """Every distinct `/download/…/<name>.xlsx` URL in the page, absolute, in page order."""
-    urls = dict.fromkeys(urljoin(page_url, m.group(0)) for m in LINK.finditer(html))
-    return [Link(u, unquote(urlsplit(u).path.rsplit("/", 1)[-1]), None) for u in urls]
-
-
-def pick_link(links: Sequence[Link], pattern: re.Pattern[str], page: str, series: str) -> Link:
-    """The matching link with the newest `period` group, or the single match without one."""
-    found = [
-        Link(link.url, link.name, m.groupdict().get("period"))
-        for link in links
-        if (m := pattern.search(link.name))
-    ]
-    if not found:
-        names = ", ".join(link.name for link in links[:8]) or "none"
-        raise SchemaChanged(
-            f"no link on {page} has a file name matching '{pattern.pattern}' "
-            f"(xlsx links found: {names})",
-            series=series,
-            url=page,
-        )
-    dated = [f for f in found if f.period]
-    if dated:
-        newest = max(f.period or "" for f in dated)
-        found = [f for f in dated if f.period == newest]
-    if len({f.url for f in found}) != 1:
-        names = ", ".join(f.name for f in found)
-        raise SchemaChanged(
-            f"{len(found)} links on {page} match '{pattern.pattern}' ({names}); expected one "
-            "newest file: add a (?P<period>YYYY-MM) group or narrow the pattern",
-            series=series,
-            url=page,
-        )
-    return found[0]
+        raise opts.fail("layout", f"{layout} yields frequency {frequency!r} with {n_dims} dims")
+    return AfOptions(
+        layout,
+        opts.pattern("link_pattern", None),
+        opts.index_url(INDEX_URL),
+        opts.pattern("sheet", default_sheet),
+    )
 
 
 @cache
@@ -350,28 +291,6 @@ def _rows_bransch_per_lan_ar(
         if total:
             return out
     raise book.fail(sheet, "no 'Summa' row below the SNI rows; expected one at the end")
-
-
-def newest_workbook(
-    client: HttpClient,
-    index_url: str,
-    pattern: re.Pattern[str],
-    series: str,
-    previous: Sequence[RawResponse] = (),
-) -> RawResponse:
-    """The newest workbook matching `pattern` on an AF index page, downloaded.
-
-    A new upload gets a new /download/18.<id>/<epoch>/ URL, so a link whose URL is among
-    `previous` is the same file: that response is reused instead of downloaded again.
-    """
-    page = client.request("GET", index_url, series=series, not_found=f"index page {index_url}")
-    html = page.content.decode("utf-8", errors="replace")
-    link = pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
-    kept = next((r for r in previous if r.url == link.url), None)
-    if kept is not None:
-        return kept
-    log.info("%s: downloading %s", series, link.name)
-    return client.fetch_raw("GET", link.url, series=series)
 
 
 class AfExcelSource:

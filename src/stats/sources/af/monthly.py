@@ -40,12 +40,8 @@ import pandas as pd
 from stats.catalog.load import Part, Series
 from stats.errors import CatalogError
 from stats.regions import load_regions
-from stats.sources.af.excel import (
-    BASE_URL,
-    SOURCE_TEXT,
-    newest_workbook,
-    region_names,
-)
+from stats.sources.af.excel import region_names
+from stats.sources.af.links import BASE_URL, SOURCE_TEXT, OptionReader, newest_workbook
 from stats.sources.af.pivot import PivotWorkbook, Value, count_status
 from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
@@ -87,29 +83,12 @@ class MonthlyOptions:
 
 def parse_options(series: Series, part: Part) -> MonthlyOptions:
     """Validate `options` against the series; CatalogError naming the series and key."""
-    opts = part.options
-
-    def fail(key: str, message: str) -> CatalogError:
-        return CatalogError(f"series {series.id!r}: parts.options.{key}: {message}")
-
-    extra = sorted(set(opts) - OPTION_KEYS)
-    if extra:
-        raise fail(extra[0], f"unknown key; expected one of {', '.join(sorted(OPTION_KEYS))}")
+    opts = OptionReader(series, part, OPTION_KEYS)
     if series.frequency != "month" or series.dims:
         raise CatalogError(
             f"series {series.id!r}: source af_monthly yields frequency 'month' with dims = []"
         )
-    text = opts.get("link_pattern", LINK_PATTERN)
-    if not isinstance(text, str) or not text:
-        raise fail("link_pattern", "must be a non-empty regular expression")
-    try:
-        pattern = re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise fail("link_pattern", f"not a valid regular expression: {exc}") from None
-    index_url = opts.get("index_url", INDEX_URL)
-    if not isinstance(index_url, str) or not index_url.startswith("https://"):
-        raise fail("index_url", "must be an https:// URL")
-    return MonthlyOptions(pattern, index_url)
+    return MonthlyOptions(opts.pattern("link_pattern", LINK_PATTERN), opts.index_url(INDEX_URL))
 
 
 def _text(value: Value) -> str:

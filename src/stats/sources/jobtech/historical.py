@@ -243,7 +243,7 @@ class JobtechClient:
     def count(self, params: Mapping[str, str], *, series: str) -> RawResponse:
         """One counts-only search; the raw response is stamped with this client's clock."""
         resp = self.http.request("GET", "/search", {"limit": "0", **params}, series=series)
-        return RawResponse(resp.url, "GET", "", resp.content, resp.status_code, self.now())
+        return RawResponse.of(resp, "GET", at=self.now())
 
 
 @dataclass(frozen=True)

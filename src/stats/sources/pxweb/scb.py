@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Unpack
 from urllib.parse import quote
 
@@ -63,10 +62,8 @@ class ScbClient:
         if self._config is None:
             resp = self.http.request("GET", "/config")
             self._config = _parse_config(json_body(resp), self.lang, resp.url)
-            # a call less than the limit leaves room for clock skew against the server's window
-            allowed = self._config.max_calls
-            self.http.rate = RateLimit(
-                allowed - 1 if allowed > 3 else allowed, self._config.time_window
+            self.http.rate = RateLimit.with_reserve(
+                self._config.max_calls, self._config.time_window
             )
             log.info("SCB limits: %s", self._config)
         return self._config
@@ -129,10 +126,7 @@ class ScbClient:
             resp = self._paced().request(
                 "POST", path, {"outputFormat": "json-stat2"}, body, series=series, table=table_id
             )
-            fetched_at = datetime.now(UTC)
-            responses.append(
-                RawResponse(resp.url, "POST", body, resp.content, resp.status_code, fetched_at)
-            )
+            responses.append(RawResponse.of(resp, "POST", body))
         return responses
 
     def get_metadata(

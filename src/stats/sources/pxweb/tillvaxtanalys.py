@@ -10,14 +10,14 @@ by their value texts, and their labels become the codes that the part's `recode`
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from stats.catalog.load import Part, Series
 from stats.errors import SchemaChanged
-from stats.ingest.jsonstat import Dataset
+from stats.ingest.jsonstat import Dataset, Dimension
 from stats.regions import load_regions
 from stats.sources.base import Decoded, FetchedPart, FetchRequest, parse_jsonstat_response
 from stats.sources.http import RawResponse
@@ -200,28 +200,10 @@ def _periods(dim_codes: Sequence[str], dim_labels: Sequence[str], frequency: str
 
 def decode_dataset(series: Series, part: Part, table_id: str, dataset: Dataset) -> Decoded:
     """Check a json-stat2 dataset against the series and turn it into long rows (pure)."""
-    ids = [d.id for d in dataset.dimensions]
-    for var in (series.region_dim, series.time_dim, *series.dims):
-        if var not in ids:
-            raise SchemaChanged(f"no dimension {var!r} in the response (dimensions: {ids})")
-    kept = {series.region_dim, series.time_dim, *series.dims}
-    for dim in dataset.dimensions:
-        if dim.id not in kept and len(dim.codes) > 1:
-            raise SchemaChanged(
-                f"the response has {len(dim.codes)} values of {dim.id!r}, which the catalog does "
-                "not keep in `dims`; select one value or add it to `dims`"
-            )
+    _check_dimensions(series, dataset)
     frame = dataset.to_frame()
-    known = load_regions().names
-    region_dim = dataset.dimension(series.region_dim)
-    region_of: dict[str, str] = {}
     labels: dict[tuple[str, str], str] = {}
-    for code, text in zip(region_dim.codes, region_dim.labels, strict=True):
-        region = region_code_of(text, known)
-        if region is None:
-            raise SchemaChanged(f"region value {code!r} has text {text!r}: no known region code")
-        region_of[code] = region
-        labels[("region", region)] = region_name_of(text, region)
+    region_of = _region_codes(dataset.dimension(series.region_dim), labels)
     time_dim = dataset.dimension(series.time_dim)
     period_of = _periods(time_dim.codes, time_dim.labels, series.frequency)
     labels.update({("period", p): p for p in period_of.values()})
@@ -233,27 +215,71 @@ def decode_dataset(series: Series, part: Part, table_id: str, dataset: Dataset) 
     )
     recoded: dict[str, str] = {}
     for var in series.dims:
-        dim = dataset.dimension(var)
-        mapping = part.recode.get(var)
-        unknown = [t for t in dim.labels if mapping is not None and t not in mapping]
-        if unknown:
-            raise SchemaChanged(
-                f"variable {var!r} has value text(s) {_sample(unknown)} that recode.{var} in the "
-                "catalog does not map; add them or narrow the query"
-            )
         # the text, not the running-number code, is the stable key; recode shortens it
         out[var] = frame[f"{var}_label"].astype(str)
-        labels.update({(var, t): t for t in dim.labels})
-        for code, text in zip(dim.codes, dim.labels, strict=True):
-            recoded[code] = mapping.get(text, text) if mapping else text
+        recoded |= _recode_texts(dataset.dimension(var), part.recode.get(var), labels)
     out["value"] = frame["value"]
     out["status"] = frame["status"]
     out["preliminary"] = bool(part.options.get("preliminary", False))
+    columns = ["region_code", "period", *series.dims, "value", "status", "preliminary"]
+    meta = _meta(series, table_id, dataset, recoded)
+    return Decoded(frame=out[columns], labels=labels, meta=meta, updated=dataset.updated)
+
+
+def _check_dimensions(series: Series, dataset: Dataset) -> None:
+    """Every declared dimension is there, and any other one has a single value."""
+    ids = [d.id for d in dataset.dimensions]
+    for var in (series.region_dim, series.time_dim, *series.dims):
+        if var not in ids:
+            raise SchemaChanged(f"no dimension {var!r} in the response (dimensions: {ids})")
+    kept = {series.region_dim, series.time_dim, *series.dims}
+    for dim in dataset.dimensions:
+        if dim.id not in kept and len(dim.codes) > 1:
+            raise SchemaChanged(
+                f"the response has {len(dim.codes)} values of {dim.id!r}, which the catalog does "
+                "not keep in `dims`; select one value or add it to `dims`"
+            )
+
+
+def _region_codes(dim: Dimension, labels: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Region value code → SCB region code, found through the value text; labels added."""
+    known = load_regions().names
+    region_of: dict[str, str] = {}
+    for code, text in zip(dim.codes, dim.labels, strict=True):
+        region = region_code_of(text, known)
+        if region is None:
+            raise SchemaChanged(f"region value {code!r} has text {text!r}: no known region code")
+        region_of[code] = region
+        labels[("region", region)] = region_name_of(text, region)
+    return region_of
+
+
+def _recode_texts(
+    dim: Dimension, mapping: Mapping[str, str] | None, labels: dict[tuple[str, str], str]
+) -> dict[str, str]:
+    """Value code → the catalog's `recode` of its text (the text itself without one)."""
+    unknown = [t for t in dim.labels if mapping is not None and t not in mapping]
+    if unknown:
+        raise SchemaChanged(
+            f"variable {dim.id!r} has value text(s) {_sample(unknown)} that recode.{dim.id} in "
+            "the catalog does not map; add them or narrow the query"
+        )
+    labels.update({(dim.id, t): t for t in dim.labels})
+    return {
+        code: mapping.get(text, text) if mapping else text
+        for code, text in zip(dim.codes, dim.labels, strict=True)
+    }
+
+
+def _meta(
+    series: Series, table_id: str, dataset: Dataset, recoded: Mapping[str, str]
+) -> dict[str, Any]:
+    """The release metadata: label, source, notes, units and measuring types by recoded value."""
     units: dict[str, Any] = {
         recoded.get(code, code): {"base": u.base, "decimals": u.decimals}
         for code, u in dataset.units.items()
     } or {"value": {"base": series.unit, "decimals": 0}}
-    meta = {
+    return {
         "label": dataset.label or table_id,
         "source": dataset.source or PUBLISHER,
         "notes": list(dataset.notes),
@@ -262,5 +288,3 @@ def decode_dataset(series: Series, part: Part, table_id: str, dataset: Dataset) 
         "measuring_type": {recoded.get(c, c): k for c, k in dataset.measuring_type.items()},
         "table_file": table_id,
     }
-    columns = ["region_code", "period", *series.dims, "value", "status", "preliminary"]
-    return Decoded(frame=out[columns], labels=labels, meta=meta, updated=dataset.updated)

@@ -10,7 +10,6 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Unpack
 from urllib.parse import quote
 
@@ -171,10 +170,8 @@ class PxWebV1Client:
         if self._config is None:
             resp = self.http.request("GET", "/?config")
             self._config = parse_config(_load_json(resp.content, resp.url), resp.url)
-            allowed = self._config.max_calls
-            # one call less than allowed leaves room for clock skew against the server
-            self.http.rate = RateLimit(
-                allowed - 1 if allowed > 3 else allowed, self._config.time_window
+            self.http.rate = RateLimit.with_reserve(
+                self._config.max_calls, self._config.time_window
             )
             log.info("PxWeb v1 limits at %s: %s", self.http.base_url, self._config)
         return self._config
@@ -210,9 +207,5 @@ class PxWebV1Client:
         for part in parts:
             body = query_body(part)
             resp = self.http.request("POST", path, body=body, series=series, table=table_id)
-            out.append(
-                RawResponse(
-                    resp.url, "POST", body, resp.content, resp.status_code, datetime.now(UTC)
-                )
-            )
+            out.append(RawResponse.of(resp, "POST", body))
         return out
