@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import io
 import math
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Sequence
@@ -325,13 +324,10 @@ def peak_memory(content: bytes) -> int:
         tracemalloc.stop()
 
 
-def test_streaming_a_large_cache_is_fast_and_small() -> None:
-    big = big_workbook()
-    start = time.perf_counter()
-    frame = decode(big).frame
-    elapsed = time.perf_counter() - start
+def test_streaming_a_large_cache_is_small() -> None:
+    # speed is not asserted here (a timed unit test fails on a loaded machine); see bench/
+    frame = decode(big_workbook()).frame
     assert len(frame) == 120 * (1 + 21 + 290)
-    assert elapsed < 10, f"decoding 208 800 records took {elapsed:.1f} s"
     # the same output from 6 times fewer records: memory follows the output, not the XML
     many, few = big_workbook(24), big_workbook(24, KOEN[:1], UTBILDNING3[:1])
     assert records_size(many) > 5 * records_size(few)
