@@ -16,7 +16,10 @@ import pytest
 from stats import cli
 from stats.analysis.circular import load_sets, sets_frame
 from stats.analysis.sni import covers, normalize_sni
+from stats.catalog.load import load_catalog
+from stats.config import load_settings
 from stats.errors import CatalogError, SchemaChanged
+from stats.ingest.imports import import_content, safe_file_name
 from stats.sources.sni_import import parse_import
 
 GOOD = (
@@ -126,3 +129,27 @@ def test_definition_set_with_invalid_code_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogError, match=r"cirkular.toml: set.fel.codes: '34.1' is not a valid"):
         load_sets(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("../../pyproject.toml", "pyproject.toml"),
+        ("/etc/passwd", "passwd"),
+        ("..\\..\\evil.csv", "evil.csv"),
+        ("<img src=x>.csv", "_img src_x_.csv"),
+        ("..", "fil"),
+    ],
+)
+def test_an_uploads_name_is_a_label_never_a_path(name: str, label: str, tmp_path: Path) -> None:
+    settings = load_settings()
+    series = load_catalog().get("sysselsatta_sni_detalj")
+    before = sorted(p.name for p in tmp_path.parent.iterdir())
+    outcome = import_content(settings, series, name, GOOD.encode())
+    assert outcome.ok, outcome.message
+    assert safe_file_name(name) == label
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    urls = [r[0] for r in con.execute("select url from response").fetchall()]
+    con.close()
+    assert urls == [f"file:{label}"]
+    assert sorted(p.name for p in tmp_path.parent.iterdir()) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from stats.app.auth import hash_password
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
@@ -136,6 +138,16 @@ def cmd_status(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hash_password(_args: argparse.Namespace) -> int:
+    """Ask for the password twice (not echoed) and print the secrets.toml line."""
+    first = getpass.getpass("Lösenord: ")
+    if not first or first != getpass.getpass("Samma lösenord igen: "):
+        err.print("fel: lösenorden är tomma eller olika", markup=False, highlight=False)
+        return 1
+    print(f'analyst_password_scrypt = "{hash_password(first)}"')
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `stats` command."""
     parser = argparse.ArgumentParser(prog="stats", description="Näringslivsstatistik")
@@ -166,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
     p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")
     p.set_defaults(func=cmd_import_sni)
+    sub.add_parser(
+        "hash-password", help="skriv en scrypt-hash av analytikerlösenordet för secrets.toml"
+    ).set_defaults(func=cmd_hash_password)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from stats.sources.base import FetchedPart
 from stats.sources.http import RawResponse
 from stats.sources.registry import default_sources
 from stats.store.write import open_writer
+from stats.text import clean
 
 
 def import_file(settings: Settings, series: Series, path: Path) -> Outcome:
@@ -31,7 +33,22 @@ def import_file(settings: Settings, series: Series, path: Path) -> Outcome:
         content = path.read_bytes()
     except OSError as exc:
         raise StatsError(f"{path}: cannot read the file: {exc.strerror}") from None
-    raw = RawResponse(f"file:{path.name}", "IMPORT", "", content, 200, datetime.now(UTC))
+    return import_content(settings, series, path.name, content)
+
+
+def safe_file_name(name: str) -> str:
+    """A client's file name reduced to a label: the last path part, letters, digits, `._-`."""
+    base = clean(name).replace("\\", "/").rsplit("/", 1)[-1]
+    label = re.sub(r"[^\w.\- ]", "_", base).strip(" .")[:100]
+    return label or "fil"
+
+
+def import_content(settings: Settings, series: Series, name: str, content: bytes) -> Outcome:
+    """Like `import_file` for an upload: the bytes and the client's file name.
+
+    The name is only a label in the provenance (never a path); the type is read from the bytes.
+    """
+    raw = RawResponse(f"file:{safe_file_name(name)}", "IMPORT", "", content, 200, datetime.now(UTC))
     part = series.parts[0]
     fetched = [FetchedPart(part, 0, part.source, part.table or "import", (raw,))]
     with open_writer(settings.db_path) as store:

@@ -7,72 +7,105 @@ pages stay open to everyone.
 
 from __future__ import annotations
 
-import hmac
 import os
-import tempfile
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import streamlit as st
 
 from stats.analysis.highlights import threshold_rows
 from stats.analysis.indicators import load_indicators
+from stats.app.auth import (
+    FREE_ATTEMPTS_PROCESS,
+    SESSION_HOURS,
+    Credential,
+    Throttle,
+    attempt,
+    expired,
+)
 from stats.app.common import open_database, reading
 from stats.app.meeting_common import KIND_TEXT, plain
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
-from stats.ingest.imports import import_file
+from stats.ingest.imports import import_content
 from stats.meetings.files import list_meetings, meetings_dir, save_meeting
 from stats.meetings.model import Highlight, Meeting, SaveConflict, freeze
 from stats.present.spec import spec_from_dict
+from stats.text import clean
 
 REGION_SETS = {"hemlan": "Hemlänet", "riket": "Riket", "grannlan": "Grannlänen",
                "lan": "Alla län", "hemlan_kommuner": "Hemlänets kommuner"}  # fmt: skip
+AUTH_HASH = "analyst_password_scrypt"
 KINDS = {"line": "Linjediagram", "bar": "Stapeldiagram (senaste perioden)", "table": "Tabell"}
 
 
-def configured_password() -> str | None:
-    """The analyst password from Streamlit secrets or the environment, if any."""
+def configured_credential() -> Credential:
+    """The analyst password (plain and/or scrypt hash) from Streamlit secrets or the
+    environment."""
     try:
-        secret = st.secrets.get("analyst_password")
-    except (FileNotFoundError, KeyError, StatsError, Exception):  # no secrets file at all
-        secret = None
-    return str(secret) if secret else os.environ.get("STATS_ANALYST_PASSWORD") or None
+        plain_pw, hashed = (st.secrets.get(k) for k in ("analyst_password", AUTH_HASH))
+    except Exception:  # no secrets file at all
+        plain_pw = hashed = None
+    return Credential(
+        plain=str(plain_pw) if plain_pw else os.environ.get("STATS_ANALYST_PASSWORD") or None,
+        scrypt=str(hashed) if hashed else os.environ.get("STATS_ANALYST_PASSWORD_SCRYPT") or None,
+    )
+
+
+@st.cache_resource
+def process_throttle() -> Throttle:
+    """Failed sign-ins of every session in this server process."""
+    return Throttle(free=FREE_ATTEMPTS_PROCESS)
+
+
+def sign_out() -> None:
+    for key in ("analyst", "analyst_since"):
+        st.session_state.pop(key, None)
 
 
 def signed_in() -> bool:
-    """Ask for the password once per session; compare in constant time."""
-    if st.session_state.get("analyst"):
-        return True
-    password = configured_password()
-    if password is None:
+    """Ask for the password; failures are throttled and logged; a session lasts 8 hours."""
+    since = st.session_state.get("analyst_since")
+    if st.session_state.get("analyst") and since is not None:
+        if not expired(float(since), time.time()):
+            return True
+        sign_out()
+        st.info(f"Du har loggats ut efter {SESSION_HOURS} timmar. Logga in igen.")
+    credential = configured_credential()
+    if not credential.configured:
         st.warning(
             "Analytikervyn är låst: inget lösenord är inställt. Lägg "
             '`analyst_password = "…"` i `.streamlit/secrets.toml` eller sätt '
             "miljövariabeln `STATS_ANALYST_PASSWORD` och starta om appen."
         )
         return False
+    session = st.session_state.setdefault("login_throttle", Throttle())
     with st.form("login"):
         name = st.text_input("Ditt namn (sparas med ändringarna)")
         given = st.text_input("Lösenord", type="password")
         if st.form_submit_button("Logga in"):
-            if hmac.compare_digest(given.encode(), password.encode()):
-                st.session_state["analyst"] = name.strip() or "analytiker"
+            ok, wait = attempt(credential, given, session, process_throttle())
+            if ok:
+                st.session_state["analyst"] = clean(name).strip() or "analytiker"
+                st.session_state["analyst_since"] = time.time()
                 st.rerun()
-            st.error("Fel lösenord.")
+            elif wait > 0:
+                st.error(f"Fel lösenord eller för många försök. Vänta {wait:.0f} sekunder.")
+            else:
+                st.error("Fel lösenord.")
     return False
 
 
-def choose(meetings: list[Meeting]) -> Meeting:
+def choose(meetings: list[Meeting], home: str) -> Meeting:
     """The meeting being edited; a new one can be started from a date."""
     dates = [m.date for m in meetings]
     picked = st.selectbox("Möte", ["Nytt möte", *dates], index=len(dates) if dates else 0)
     if picked != "Nytt möte":
         return next(m for m in meetings if m.date == picked)
     day = st.date_input("Datum för det nya mötet", format="YYYY-MM-DD")
-    return Meeting(date=day.isoformat(), title="Regional näringslivsdialog")
+    return Meeting(date=day.isoformat(), title="Regional näringslivsdialog", region=home)
 
 
 def edit_details(meeting: Meeting) -> Meeting:
@@ -183,11 +216,9 @@ def import_section() -> None:
     )
     upload = st.file_uploader("Fil", type=["csv", "xlsx"])
     if upload is not None and st.button("Importera"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / upload.name
-            path.write_bytes(upload.getvalue())
-            series = load_catalog().get("sysselsatta_sni_detalj")
-            outcome = import_file(load_settings(), series, path)
+        # the client's file name is only a label, never part of a path
+        series = load_catalog().get("sysselsatta_sni_detalj")
+        outcome = import_content(load_settings(), series, upload.name, upload.getvalue())
         if outcome.ok:
             st.success(f"Importerat: {outcome.rows} rader.")
         else:
@@ -199,7 +230,12 @@ def render() -> None:
     if not signed_in():
         return
     who = str(st.session_state["analyst"])
-    meeting = choose(list_meetings(meetings_dir(), load_settings().home_region))
+    st.caption(f"Inloggad som {plain(who)}.")
+    if st.button("Logga ut"):
+        sign_out()
+        st.rerun()
+    home = load_settings().home_region
+    meeting = choose(list_meetings(meetings_dir(), home), home)
     base = st.session_state.setdefault("base", {}).get(meeting.date, meeting.revision)
     st.session_state["base"][meeting.date] = base
     edited = edit_charts(edit_highlights(edit_details(meeting)))
