@@ -24,11 +24,11 @@ from stats.export import (
     export_section,
     section_files,
 )
-from stats.export.content import data_table, value_cell
 from stats.export.docx_export import NO_PICTURE
 from stats.export.images import ImageRenderer, find_browser
 from stats.export.tables_export import csv_number, number_format, sheet_names
 from stats.fmt import NBSP
+from stats.present.describe import chart_table, value_cell
 from stats.present.spec import Chart, caption, draw, spec_from_dict
 from stats.store.write import open_reader
 
@@ -98,12 +98,12 @@ def test_cells_are_swedish_and_never_empty_or_bare_symbols() -> None:
     assert value_cell(None, "<5", False, 0) == "<5 (färre än 5)"
 
 
-def test_data_table_marks_preliminary_and_missing(snapshot_db: Path) -> None:
+def test_chart_table_marks_preliminary_and_missing(snapshot_db: Path) -> None:
     chart = draw_charts(snapshot_db)[0]
     frame = chart.frame
     frame.loc[frame.index[-1], "preliminary"] = True
     frame.loc[frame.index[1], ["value", "status"]] = [None, ".."]
-    table = data_table(chart)
+    table = chart_table(chart)
     assert table.header == ["Månad", "Jämtlands län", "Dalarnas län", "Gävleborgs län",
                             "Västernorrlands län", "Västerbottens län"]  # fmt: skip
     assert table.rows[1][1] == ".. (uppgift saknas eller för osäker)"
