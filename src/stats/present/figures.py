@@ -12,14 +12,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from stats.fmt import MISSING, format_number, format_period
+from stats.fmt import MISSING, format_period
 from stats.periods import index_of, is_month, is_year, period_range
 from stats.present.describe import (
-    NO_VALUE,
     PRELIMINARY,
     chart_decimals,
     period_title,
     status_text,
+    value_cell,
 )
 from stats.present.spec import Chart, is_bar
 
@@ -217,7 +217,11 @@ def bar_figure(
     value_format = _value_format(decimals)
     first = frame.drop_duplicates(trace)
     values = _column(first, y, None)
-    texts = [_cell(p, decimals) for p in _points(first, list(first[trace]), trace, y)]
+    points = _points(first, list(first[trace]), trace, y)
+    texts = [
+        value_cell(*p, decimals, bare_symbols=True) if p else value_cell(None, "", False, decimals)
+        for p in points
+    ]
     hover = [t if v is not None else status_text(t) for v, t in zip(values, texts, strict=True)]
     fig = go.Figure(
         go.Bar(
@@ -294,15 +298,6 @@ def _points(part: pd.DataFrame, periods: list[str], x: str, y: str) -> list[Poin
     )
     found = {str(p): (v, str(s), bool(f)) for p, (v, s, f) in zip(part[x], rows, strict=True)}
     return [found.get(p) for p in periods]
-
-
-def _cell(point: Point | None, decimals: int) -> str:
-    if point is None:
-        return NO_VALUE
-    value, status, preliminary = point
-    if value is None:
-        return status or NO_VALUE
-    return format_number(value, decimals) + (f" ({PRELIMINARY})" if preliminary else "")
 
 
 def figure(chart: Chart) -> go.Figure:

@@ -280,8 +280,7 @@ def series_overview(con: duckdb.DuckDBPyConnection, snapshot_hashes: list[str]) 
 def scope_release_metas(
     scope: duckdb.DuckDBPyConnection, series_ids: tuple[str, ...] | list[str]
 ) -> list[dict[str, Any]]:
-    """Release meta of each series as pinned in the scope, plus release_id, fetched_at,
-    source_updated and table_ids (e.g. ["TAB6471"]), in series order."""
+    """Release meta per series as the scope pins it, with release_id, fetched_at and table_ids."""
     if not series_ids:
         return []
     marks = ", ".join("?" for _ in series_ids)
