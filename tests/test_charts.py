@@ -10,7 +10,8 @@ import pytest
 
 from stats.fmt import format_period
 from stats.present.citation import ckm_note, source_caption
-from stats.present.figures import alt_text, bar_figure, line_figure, needed_decimals, value_table
+from stats.present.describe import frame_alt_text, value_decimals, value_frame
+from stats.present.figures import bar_figure, line_figure
 from stats.store.read import series_meta
 from stats.store.write import open_reader
 
@@ -102,7 +103,7 @@ def test_ckm_note_absent() -> None:
 
 def test_alt_text() -> None:
     rows = pd.DataFrame({"period": ["2026M04", "2026M01"], "value": [132785.0, 132810.0]})
-    assert alt_text(rows, "Folkmängd, Jämtlands län", "personer") == (
+    assert frame_alt_text(rows, "Folkmängd, Jämtlands län", "personer") == (
         f"Linjediagram: Folkmängd, Jämtlands län, 2026-01–2026-04: från 132{NBSP}810 "
         f"till 132{NBSP}785 personer."
     )
@@ -178,14 +179,14 @@ def test_missing_values_show_their_status(marked: pd.DataFrame) -> None:
 
 
 def test_value_table_shows_symbols_and_marks(marked: pd.DataFrame) -> None:
-    table = value_table(marked, decimals=1)
+    table = value_frame(marked, decimals=1)
     assert list(table.columns) == ["Månad", "Jämtlands län", "Riket"]
     rows = table.set_index("Månad")
     assert rows.loc["2024-03", "Jämtlands län"] == ".."
     assert rows.loc["2024-06", "Riket"] == "<5"
     assert rows.loc["2024-06", "Jämtlands län"] == "5,6 (preliminärt)"
     assert rows.loc["2024-01", "Riket"] == "6,0"
-    partial = value_table(marked[marked["period"] != "2024M01"].iloc[1:], decimals=1)
+    partial = value_frame(marked[marked["period"] != "2024M01"].iloc[1:], decimals=1)
     assert partial.set_index("Månad").loc["2024-02", "Jämtlands län"] == "Data saknas"
 
 
@@ -217,22 +218,22 @@ def test_bar_figure_for_one_period() -> None:
     assert list(bars.x) == ["Jämtlands län", "Östersund", "Berg"]
     assert list(bars.text) == [f"131{NBSP}155", f"63{NBSP}985", ".."]
     assert bars.customdata[2] == ".. (uppgift saknas eller för osäker)"
-    assert alt_text(frame, "Folkmängd 2020", "personer") == (
+    assert frame_alt_text(frame, "Folkmängd 2020", "personer") == (
         f"Stapeldiagram: Folkmängd 2020, personer: Jämtlands län 131{NBSP}155; "
         f"Östersund 63{NBSP}985."
     )
 
 
 def test_alt_text_names_every_trace(two_regions: pd.DataFrame) -> None:
-    assert alt_text(two_regions, "Folkmängd", "personer") == (
+    assert frame_alt_text(two_regions, "Folkmängd", "personer") == (
         "Linjediagram: Folkmängd, 2026-03–2026-04, personer: "
         f"Jämtlands län från 132{NBSP}840 (2026-03) till 132{NBSP}785 (2026-04); "
         f"Västernorrlands län från 243{NBSP}000 (2026-03) till 242{NBSP}900 (2026-04)."
     )
 
 
-def test_needed_decimals() -> None:
-    assert needed_decimals(pd.Series([1.0, 2.0]), 0) == 0
-    assert needed_decimals(pd.Series([6.9, None, 7.0]), 0) == 1
-    assert needed_decimals(pd.Series([1.0]), 1) == 1
-    assert needed_decimals(pd.Series([1 / 3]), 0) == 2
+def test_declared_decimals_widen_to_the_values() -> None:
+    assert value_decimals(pd.Series([1.0, 2.0]), declared=0) == 0
+    assert value_decimals(pd.Series([6.9, None, 7.0]), declared=0) == 1
+    assert value_decimals(pd.Series([1.0]), declared=1) == 1
+    assert value_decimals(pd.Series([1 / 3]), declared=0) == 2

@@ -8,12 +8,12 @@ import pytest
 
 from stats.analysis.indicators import open_scope
 from stats.errors import StatsError
+from stats.present.describe import alt_text
+from stats.present.figures import figure
 from stats.present.spec import (
     ChartSpec,
-    alt_text,
     caption,
     draw,
-    figure,
     file_stem,
     footnotes,
     spec_from_dict,
@@ -61,7 +61,8 @@ def test_draw_monthly_bankruptcies_for_home_and_neighbours(snapshot_db: Path) ->
     assert "hämtad 2026-11-27" in text and text.endswith("Bearbetning: Region Jämtland Härjedalen.")
     fig = figure(chart)
     assert fig.layout.separators == ", "
-    assert "Jämtlands län: 2021-01 7, 2021-04 3" in alt_text(chart)
+    # one alt text for app and exports (was "Jämtlands län: 2021-01 7, 2021-04 3")
+    assert "Jämtlands län från 7 (2021-01) till 3 (2021-04)" in alt_text(chart)
     assert any(n.startswith("Definition: ") for n in footnotes(chart))
     assert file_stem("2024-06-17", chart, home="23") == (
         "2024-06-17_foretagskonkurser-per-manad_jamtland"

@@ -17,6 +17,7 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 
 from stats.analysis.indicators import open_scope
+from stats.app.common import prepare
 from stats.export import (
     NoBrowser,
     Section,
@@ -24,13 +25,14 @@ from stats.export import (
     export_section,
     section_files,
 )
-from stats.export.content import data_table, value_cell
 from stats.export.docx_export import NO_PICTURE
 from stats.export.images import ImageRenderer, find_browser
 from stats.export.tables_export import csv_number, number_format, sheet_names
-from stats.fmt import NBSP
+from stats.fmt import NBSP, format_number
+from stats.present.describe import chart_table, value_cell
 from stats.present.spec import Chart, caption, draw, spec_from_dict
 from stats.store.write import open_reader
+from tests.app_tables import table_cell
 
 DATE = "2024-06-17"
 SPECS: list[dict[str, Any]] = [
@@ -98,12 +100,12 @@ def test_cells_are_swedish_and_never_empty_or_bare_symbols() -> None:
     assert value_cell(None, "<5", False, 0) == "<5 (färre än 5)"
 
 
-def test_data_table_marks_preliminary_and_missing(snapshot_db: Path) -> None:
+def test_chart_table_marks_preliminary_and_missing(snapshot_db: Path) -> None:
     chart = draw_charts(snapshot_db)[0]
     frame = chart.frame
     frame.loc[frame.index[-1], "preliminary"] = True
     frame.loc[frame.index[1], ["value", "status"]] = [None, ".."]
-    table = data_table(chart)
+    table = chart_table(chart)
     assert table.header == ["Månad", "Jämtlands län", "Dalarnas län", "Gävleborgs län",
                             "Västernorrlands län", "Västerbottens län"]  # fmt: skip
     assert table.rows[1][1] == ".. (uppgift saknas eller för osäker)"
@@ -270,3 +272,46 @@ def test_sheet_names_are_short_and_unique(snapshot_db: Path) -> None:
 def test_unknown_format_is_named(snapshot_db: Path, tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"export formats \['pdf'\]: expected some of png"):
         export_section(make_section(snapshot_db), {"pdf"}, tmp_path)
+
+
+PER_1000_BARS = {
+    "indicator": "jamforelse_per_1000",
+    "kind": "bar",
+    "regions": ["riket", "lan"],
+    "title": "Företagskonkurser per 1 000 invånare, länen",
+    "filters": {"measure": "konkurser_regionfakta"},
+}
+
+
+@pytest.mark.browser
+def test_app_and_every_export_show_the_same_alt_text_and_table(
+    snapshot_db: Path, tmp_path: Path, renderer: ImageRenderer
+) -> None:
+    scope = open_scope(open_reader(snapshot_db))
+    charts = [*draw_charts(snapshot_db), draw(scope, spec_from_dict(PER_1000_BARS), "23")]
+    shown = [prepare(chart, "23") for chart in charts]
+    section = Section(DATE, "Möte", charts, "23")
+    files = export_section(section, {"docx", "pptx", "xlsx"}, tmp_path, renderer=renderer)
+    document = docx.Document(str(files[0]))
+    for app, picture, table in zip(shown, document.inline_shapes, document.tables, strict=True):
+        assert picture._inline.docPr.get("descr") == app.alt
+        assert [c.text for c in table.rows[0].cells] == list(app.table.columns)
+        assert [[c.text for c in r.cells] for r in table.rows[1:]] == app.table.values.tolist()
+    slides = list(Presentation(str(files[1])).slides)[1:]
+    for app, slide in zip(shown, slides, strict=True):
+        [picture] = [s for s in slide.shapes if s.shape_type == 13]
+        assert picture._element.nvPicPr.cNvPr.get("descr") == app.alt
+        assert f"Bildbeskrivning: {app.alt}" in slide.notes_slide.notes_text_frame.text
+    wb = load_workbook(files[2])
+    for app, name in zip(shown, wb.sheetnames[1:], strict=True):
+        rows = list(wb[name].iter_rows(values_only=False))
+        head = next(i for i, row in enumerate(rows) if row[0].value == "Serie")
+        for series, _code, period, value, _note in rows[head + 1 :]:
+            decimals = len(value.number_format.partition(".")[2])
+            text = table_cell(app.table, str(period.value), str(series.value))
+            number = value.value
+            assert text.startswith(
+                number if isinstance(number, str) else format_number(number, decimals)
+            )
+    # the bar chart's table is its latest month, rates with three decimals: 3 / 131 155 × 1 000
+    assert table_cell(shown[-1].table, "", "Jämtlands län") == "0,023"

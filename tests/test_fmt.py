@@ -109,3 +109,24 @@ def test_format_date_rejects_non_iso() -> None:
 def test_keep_dates_whole_only_touches_dates() -> None:
     text = keep_dates_whole("hämtad 2026-06-15, månad 2026-04, tabell TAB6471, 0-9 år")
     assert text == "hämtad 2026\u201106\u201115, månad 2026\u201104, tabell TAB6471, 0-9 år"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        pytest.param(4.5, 0, "5", id="half-up-not-to-even"),
+        pytest.param(2.5, 0, "3", id="half-up-even-neighbour"),
+        pytest.param(0.0235, 3, "0,024", id="shortest-repr-not-binary"),
+        pytest.param(-2.5, 0, f"{MINUS}3", id="half-away-from-zero"),
+        pytest.param(1.005, 2, "1,01", id="binary-1-00499"),
+        pytest.param(-0.0005, 3, f"{MINUS}0,001", id="small-negative"),
+    ],
+)
+def test_format_number_rounds_half_away_from_zero(
+    value: float, decimals: int, expected: str
+) -> None:
+    assert format_number(value, decimals) == expected
+
+
+def test_format_percent_rounds_half_up() -> None:
+    assert format_percent(4.25, 1) == f"4,3{NBSP}%"

@@ -170,6 +170,16 @@ def test_kallor_lists_every_series(snapshot_db: Path, monkeypatch: pytest.Monkey
     assert not at.warning
 
 
+def test_kallor_headings_are_publisher_names(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(snapshot_db, monkeypatch, KALLOR)
+    headings = {h.value for h in at.subheader}
+    # the names the catalog files declare, never source ids such as af_monthly or import
+    assert {"Arbetsförmedlingen", "SCB, beställd bearbetning", "Tillväxtanalys"} <= headings
+    assert not headings & {"af_monthly", "import", "af_varsel", "scb", "realdata"}
+
+
 def test_kallor_shows_failed_fetch(
     snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

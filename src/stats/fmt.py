@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from stats.errors import StatsError
@@ -26,6 +26,9 @@ _MONTH = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
 
 Number = int | float | Decimal
+
+# units counted in whole items: shown without decimals unless a chart says otherwise
+WHOLE_UNITS = ("personer", "antal", "företag", "annonser", "platser")
 
 
 def _is_missing(x: Number | None) -> bool:
@@ -51,15 +54,26 @@ def format_number(x: Number | None, decimals: int = 0, *, signed: bool = False) 
     """
     if x is None or _is_missing(x):
         return MISSING
-    digits = f"{abs(x):,.{decimals}f}"
+    rounded = round_half_up(x, decimals)
+    digits = f"{abs(rounded):,.{decimals}f}"
     # a value that rounds to zero gets no sign ("0", never "−0")
-    is_zero = float(digits.replace(",", "")) == 0
+    is_zero = rounded == 0
     body = digits.replace(",", NBSP).replace(".", ",")
     if is_zero:
         return body
     if x < 0:
         return MINUS + body
     return ("+" + body) if signed else body
+
+
+def round_half_up(x: Number, decimals: int = 0) -> Decimal:
+    """Round half away from zero as Swedish statistics do: 4.5 → 5, 0.0235 → 0.024, −2.5 → −3.
+
+    A float is rounded from its shortest repr ("0.0235"), not its binary value (0.02349…);
+    `str` gives that repr for Python and NumPy numbers alike.
+    """
+    exact = x if isinstance(x, Decimal) else Decimal(str(x))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_percent(x: Number | None, decimals: int = 1, *, signed: bool = False) -> str:

@@ -18,22 +18,14 @@ from stats.catalog.load import Catalog, Series
 from stats.config import load_settings
 from stats.errors import StoreError
 from stats.fmt import format_number, format_percent, keep_dates_whole
-from stats.present.citation import source_caption
-from stats.present.figures import COLOURS, NO_VALUE, STATUS_TEXT, value_table
-from stats.present.spec import Chart, ChartSpec, alt_text, caption, draw, figure, footnotes
+from stats.present.citation import declared_publisher, source_caption
+from stats.present.describe import NO_VALUE, alt_text, chart_decimals, chart_table, symbol_key
+from stats.present.figures import COLOURS, figure
+from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
 from stats.store.read import series_with_data
 from stats.store.write import db_signature, open_reader
 
 NO_DATA = "Ingen data ännu — kör `stats refresh`"
-# catalog source → publisher, for series that have no release yet to say it themselves
-PUBLISHERS = {
-    "scb": "SCB",
-    "tillvaxtanalys": "Tillväxtanalys",
-    "jobtech_historical": "Arbetsförmedlingen (JobTech Dev)",
-    "jobtech_search": "Arbetsförmedlingen (JobTech Dev)",
-    "af_varsel": "Arbetsförmedlingen",
-    "kolada": "Kolada (RKA)",
-}
 UNRANKED = "Rangordnas inte"
 # a database file and its version (path, signature), the key of every cached read
 Db = tuple[str, tuple[int, int]]
@@ -43,15 +35,6 @@ _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
 def swedish_key(text: str) -> str:
     """Sort key with å, ä, ö after z, in that order."""
     return text.casefold().translate(_SWEDISH_ORDER)
-
-
-def declared_publisher(series: Series) -> str:
-    """Who publishes a series according to the catalog, e.g. "SCB" or "Kolada (RKA)"."""
-    names = dict.fromkeys(
-        str(part.options.get("publisher") or PUBLISHERS.get(part.source, part.source))
-        for part in series.parts
-    )
-    return " och ".join(names)
 
 
 def declared_tables(series: Series) -> list[str]:
@@ -191,28 +174,6 @@ def percent_range(values: Iterable[float], decimals: int = 1) -> str:
     return high if format_percent(min(finite), decimals) == high else f"{low}–{high}"
 
 
-def period_title(periods: Iterable[str]) -> str:
-    """Column title for SCB period codes: "År", "Månad" or "Period"."""
-    codes = [str(p) for p in periods]
-    if codes and all(len(p) == 4 and p.isdigit() for p in codes):
-        return "År"
-    if codes and all(len(p) == 7 and p[4] == "M" for p in codes):
-        return "Månad"
-    return "Period"
-
-
-def symbol_key(frame: pd.DataFrame) -> str | None:
-    """ "Teckenförklaring: .. = uppgift saknas …" for the status symbols in a frame."""
-    if "status" not in frame.columns:
-        return None
-    symbols = sorted({str(s) for s in frame["status"].dropna() if s})
-    if not symbols:
-        return None
-    return "Teckenförklaring: " + "; ".join(
-        f"{s} = {STATUS_TEXT.get(s, 'se källan')}" for s in symbols
-    )
-
-
 @dataclass(frozen=True)
 class Prepared:
     """Everything shown for a drawn spec, computed once (figures and tables are costly)."""
@@ -229,13 +190,12 @@ class Prepared:
 def prepare(
     chart: Chart, home: str, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
 ) -> Prepared:
-    """Figure, alt text, source line, footnotes and table of a drawn spec."""
+    """Figure, alt text, source line, footnotes and table of a drawn spec.
+
+    Alt text and table are the ones every export shows (`stats.present.describe`).
+    """
     if table is None:
-        table = value_table(
-            chart.frame,
-            decimals=chart.spec.decimals or 0,
-            x_title=period_title(chart.frame["period"]),
-        )
+        table = chart_table(chart).frame()
     fig = figure(chart) if fig is None else fig
     # Streamlit's theme styles the chart in the browser; Plotly's own template (7 kB per
     # figure) would only be serialised, hashed and sent with every view
@@ -294,7 +254,7 @@ def show_ranked_bars(chart: Chart, home: str) -> None:
         marker_color=[COLOURS[1] if h else COLOURS[0] for h in home_bar],
         marker_pattern_shape=["/" if h else "" for h in home_bar],
     )
-    decimals = chart.spec.decimals or 0
+    decimals = chart_decimals(ranked)
     table = pd.DataFrame(
         {
             "Region": frame["series"],

@@ -1,13 +1,14 @@
 """Load and validate the series catalog (catalog.d/*.toml) into frozen dataclasses.
 
 Errors name the file and the key. One file per source; series ids are unique across files.
+Each file declares its publisher's Swedish name once, at the top: `publisher = "SCB"`.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,6 +82,8 @@ class Series:
     region_dim: str
     time_dim: str
     parts: tuple[Part, ...]
+    # the Swedish name of who publishes it, declared once per catalog file ("SCB")
+    publisher: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,13 @@ def _load_file(path: Path) -> dict[str, Series]:
     from stats.regions import load_regions
 
     regions = load_regions()
-    series = {sid: _series(path, sid, entry) for sid, entry in series_raw.items()}
+    publisher = raw.get("publisher", "")
+    if not isinstance(publisher, str) or ("publisher" in raw and not publisher.strip()):
+        raise CatalogError(f'{path.name}: publisher: must be a non-empty string, e.g. "SCB"')
+    series = {
+        sid: replace(_series(path, sid, entry), publisher=publisher)
+        for sid, entry in series_raw.items()
+    }
     for s in series.values():
         try:
             regions.resolve(list(s.regions), home="23")

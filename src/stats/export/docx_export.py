@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -20,11 +20,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from stats.export.content import Table, chart_alt_text, chart_notes, data_table
 from stats.export.images import INSTALL_ADVICE
-
-if TYPE_CHECKING:
-    from stats.export import Section
+from stats.export.section import Section
+from stats.present.describe import Table, alt_text, chart_table
+from stats.present.spec import chart_notes
 
 LANGUAGE = "sv-SE"
 # A4 with 2,5 cm margins leaves 16 cm for text and pictures
@@ -142,14 +141,14 @@ def write_docx(section: Section, pictures: Mapping[int, bytes], path: Path) -> P
         document.add_heading(chart.title, level=2)
         png = pictures.get(i)
         if png is not None:
-            add_picture(document, png, chart_alt_text(chart), chart.title)
+            add_picture(document, png, alt_text(chart), chart.title)
         else:
             note = document.add_paragraph()
             note.add_run(NO_PICTURE).italic = True
         for line in chart_notes(chart, section.home):
             paragraph = document.add_paragraph(line, style="Caption")
             paragraph.paragraph_format.space_after = Pt(2)
-        add_table(document, data_table(chart))
+        add_table(document, chart_table(chart))
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from stats.analysis.indicators import open_scope
-from stats.export import Section
+from stats.export.section import Section
 from stats.fmt import format_date
 from stats.meetings.model import Meeting, pinned_releases
 from stats.present.spec import draw

@@ -1,7 +1,7 @@
 """Chart figures laid out for print: A4 width, Swedish text, source line and footnotes inside.
 
-The figure comes from `chartspec.figure`; this module only sizes it, sets fonts and a white
-background, and adds the notes below the plot area with a margin sized to fit them.
+The figure comes from `stats.present.figures.figure`; this module only sizes it, sets fonts and
+a white background, and adds the notes below the plot area with a margin sized to fit them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from stats.export.content import chart_notes, is_missing
 from stats.fmt import format_number
-from stats.present.spec import Chart, chart_decimals, figure
+from stats.present.describe import chart_decimals, is_missing
+from stats.present.figures import figure
+from stats.present.spec import Chart, chart_notes
 
 # 800 px across 16 cm (A4 between 2,5 cm margins): 1 px = 0,57 pt, so 14 px text prints at 8 pt
 WIDTH = 800
@@ -93,8 +94,9 @@ def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
     """The chart's figure sized for an A4 page, with the source line and footnotes inside it.
 
     Title, unit (y axis title), preliminary marks and the symbol key come from
-    `chartspec.figure`; `notes` adds the source line and footnotes below the legend, wrapped
-    to the image width. The plot area keeps the same size whatever the notes' length.
+    `stats.present.figures.figure`; `notes` adds the source line and footnotes below the
+    legend, wrapped to the image width. The plot area keeps the same size whatever the
+    notes' length.
     """
     fig = go.Figure(figure(chart))
     left, right = _left_margin(chart, chart_decimals(chart)), 24

@@ -11,18 +11,16 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from stats.export.content import Table, chart_alt_text, chart_notes, data_table
 from stats.export.images import INSTALL_ADVICE
-from stats.present.spec import Chart
-
-if TYPE_CHECKING:
-    from stats.export import Section
+from stats.export.section import Section
+from stats.present.describe import Table, alt_text, chart_table
+from stats.present.spec import Chart, chart_notes
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 EDGE = Inches(0.5)
@@ -88,10 +86,10 @@ def _chart_slide(prs: Any, chart: Chart, png: bytes | None, highlight: str, home
             picture.width, picture.height = int(body_width), int(picture.height * ratio)
         if not highlight:
             picture.left = int((SLIDE_WIDTH - picture.width) / 2)
-        picture._element.nvPicPr.cNvPr.set("descr", chart_alt_text(chart))
+        picture._element.nvPicPr.cNvPr.set("descr", alt_text(chart))
         picture._element.nvPicPr.cNvPr.set("title", chart.title)
     else:
-        table = data_table(chart)
+        table = chart_table(chart)
         _add_table(slide, table, (EDGE, BODY_TOP, body_width, Inches(0.35) * SLIDE_ROWS))
         _text_box(
             slide,
@@ -106,7 +104,7 @@ def _chart_slide(prs: Any, chart: Chart, png: bytes | None, highlight: str, home
     source_top = SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1)
     _text_box(slide, notes[0], (EDGE, source_top, SLIDE_WIDTH - 2 * EDGE, SOURCE_HEIGHT), 10)
     slide.notes_slide.notes_text_frame.text = "\n".join(
-        [*notes, f"Bildbeskrivning: {chart_alt_text(chart)}"]
+        [*notes, f"Bildbeskrivning: {alt_text(chart)}"]
     )
     return slide
 

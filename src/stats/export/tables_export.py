@@ -21,7 +21,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -29,13 +29,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as SheetTable
 from openpyxl.worksheet.table import TableStyleInfo
 
-from stats.export.content import is_missing, remark, shown_frame
+from stats.export.section import Section
 from stats.fmt import format_period
-from stats.present.figures import NO_VALUE
-from stats.present.spec import Chart, caption, chart_decimals, footnotes
-
-if TYPE_CHECKING:
-    from stats.export import Section
+from stats.present.describe import NO_VALUE, chart_decimals, is_missing, remark, shown_frame
+from stats.present.spec import Chart, caption, footnotes
 
 NO_REMARK = "Ingen"
 SHEET_NAME_MAX = 31

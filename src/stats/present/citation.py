@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
+from stats.catalog.load import Series, load_catalog
 from stats.config import load_settings
 from stats.fmt import format_date
 
@@ -28,24 +30,50 @@ def _cite(table: str, label: str | None) -> str:
     return label
 
 
-def source_caption(meta: Mapping[str, Any], home: str | None = None) -> str:
+def processor(home: str | None = None) -> str:
+    """Who processed the figures for a home län (default: the configured STATS_HOME_REGION)."""
+    home = load_settings().home_region if home is None else home
+    return PROCESSORS.get(home, DEFAULT_PROCESSOR)
+
+
+def source_caption(*metas: Mapping[str, Any], home: str | None = None, fallback: str = "") -> str:
     """Source line, e.g. "Källa: SCB, <title> (TAB6471), hämtad 2026-06-15. Bearbetning: …".
 
-    The publisher is followed by the licence when the release names one ("Kolada (RKA),
-    CC BY 4.0"); a table id is cited only when it is SCB's (TAB6471), never a file name.
+    One part per release meta, joined by "; " (repeats once); without any, `fallback` names
+    the source. The publisher is followed by the licence when the release names one ("Kolada
+    (RKA), CC BY 4.0"); a table id is cited only when it is SCB's (TAB6471), never a file name.
     `home` is the home län code (default: the configured STATS_HOME_REGION).
     """
-    home = load_settings().home_region if home is None else home
-    processor = PROCESSORS.get(home, DEFAULT_PROCESSOR)
-    return (
-        f"Källa: {cited_publisher(meta)}, {cited_tables(meta)}, "
-        f"hämtad {format_date(meta['fetched_at'])}. Bearbetning: {processor}."
+    parts = [
+        f"{cited_publisher(m)}, {cited_tables(m)}, hämtad {format_date(m['fetched_at'])}"
+        for m in metas
+    ]
+    cited = "; ".join(dict.fromkeys(parts)) if parts else fallback
+    return f"Källa: {cited}. Bearbetning: {processor(home)}."
+
+
+@cache
+def catalog_publishers() -> dict[str, str]:
+    """Publisher per catalog series id, as the catalog files declare them."""
+    return {s.id: declared_publisher(s) for s in load_catalog().series.values()}
+
+
+def declared_publisher(series: Series) -> str:
+    """Who publishes a series according to the catalog, e.g. "SCB" or "Kolada (RKA)"."""
+    names = dict.fromkeys(
+        str(part.options.get("publisher") or series.publisher or part.source)
+        for part in series.parts
     )
+    return " och ".join(names)
 
 
 def cited_publisher(meta: Mapping[str, Any]) -> str:
-    """Publisher of a release plus its licence when it names one: "Kolada (RKA), CC BY 4.0"."""
-    publisher = str(meta.get("source", "SCB")) or "utgivare okänd"
+    """Publisher of a release plus its licence when it names one: "Kolada (RKA), CC BY 4.0".
+
+    A release that does not name its publisher gets the one its catalog file declares.
+    """
+    declared = catalog_publishers().get(str(meta.get("series_id", "")), "")
+    publisher = str(meta.get("source") or declared) or "utgivare okänd"
     return f"{publisher}, {meta['license']}" if meta.get("license") else publisher
 
 

@@ -1,18 +1,27 @@
-"""Plotly figures and their value tables, in Swedish number and date format.
+"""Plotly figures of charts, in Swedish number and date format: the only module that draws.
 
-The source lines under them are in `stats.present.citation`.
+The source lines under them are in `stats.present.citation`, their tables and alt text in
+`stats.present.describe`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from stats.fmt import MISSING, format_number, format_period
+from stats.fmt import MISSING, format_period
+from stats.periods import index_of, is_month, is_year, period_range
+from stats.present.describe import (
+    PRELIMINARY,
+    chart_decimals,
+    period_title,
+    status_text,
+    value_cell,
+)
+from stats.present.spec import Chart, is_bar
 
 # Plotly's separators string is "<decimal><thousands>": decimal comma, space between thousands
 SEPARATORS = ", "
@@ -22,26 +31,15 @@ COLOURS = ("#1f5f8b", "#c8553d", "#2a7f62", "#6c4f8f", "#8a6d1d")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 
-# what the symbols in a status column mean (Trafa, Kolada and Arbetsförmedlingen conventions)
-STATUS_TEXT = {
-    MISSING: "uppgift saknas eller för osäker",
-    "<5": "färre än 5",
-    "<5-summa": "summan innehåller antal under 5",
-    "–": "inget finns",
-    "-": "inget finns",
-    ".": "ej tillämpligt",
-}
-PRELIMINARY = "preliminärt"
 # more periods than this get a tick label only every few periods
 MAX_TICKS = 12
-NO_VALUE = "Data saknas"
 # SKR's grey for "vet ej" marks values that are missing
 MISSING_COLOUR = "#4f5859"
 # the symbol key sits above the plot's top right corner, outside the legend
 _KEY_PLACE = {"xref": "paper", "yref": "paper", "x": 1, "y": 1.02, "showarrow": False}
 _KEY_PLACE |= {"xanchor": "right", "yanchor": "bottom"}
-
-_MONTH_CODE = re.compile(r"^\d{4}M\d{2}$")
+# a value, its status symbol and whether it is preliminary
+Point = tuple[Any, str, bool]
 
 
 def _style(i: int) -> tuple[str, str, str]:
@@ -57,12 +55,6 @@ def _column(frame: pd.DataFrame, name: str, default: Any) -> list[Any]:
     if name not in frame.columns:
         return [default] * len(frame)
     return [default if v is None or v is pd.NA or v != v else v for v in frame[name]]
-
-
-def status_text(status: str) -> str:
-    """A status symbol with its meaning, e.g. ".." → ".. (uppgift saknas eller för osäker)"."""
-    meaning = STATUS_TEXT.get(status)
-    return f"{status} ({meaning})" if meaning else status
 
 
 def line_figure(
@@ -95,52 +87,17 @@ def line_figure(
     """
     fig = go.Figure()
     names = list(dict.fromkeys(frame[trace])) if trace in frame.columns else [title]
-    value_format = ",d" if decimals == 0 else f",.{decimals}f"
+    value_format = _value_format(decimals)
+    full = period_range([str(p) for p in frame[x]])
     missing: list[tuple[str, str, str]] = []
     any_preliminary = False
-    full = all_periods([str(p) for p in frame[x]])
-    periods = [format_period(p) for p in full]
     for i, name in enumerate(names):
         part = frame[frame[trace] == name] if trace in frame.columns else frame
         # periods the source does not have stay gaps, so the line never bridges them
         points = _points(part, full, x, y)
-        values = [p[0] if p else None for p in points]
-        statuses = [p[1] if p else "" for p in points]
-        preliminary = [bool(p and p[2]) for p in points]
-        any_preliminary = any_preliminary or any(preliminary)
-        missing += [
-            (period, str(name), status_text(p[1] or MISSING))
-            for period, p in zip(periods, points, strict=True)
-            if p and p[0] is None
-        ]
-        colour, dash, symbol = _style(i)
-        notes = [
-            f" ({PRELIMINARY})" if p else (f" ({s})" if s else "")
-            for p, s in zip(preliminary, statuses, strict=True)
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=periods,
-                y=values,
-                name=str(name),
-                mode="lines+markers",
-                line={"color": colour, "dash": dash},
-                marker={
-                    "color": colour,
-                    "symbol": (
-                        [f"{symbol}-open" if p else symbol for p in preliminary]
-                        if any(preliminary)
-                        else symbol
-                    ),
-                    "size": 8,
-                },
-                customdata=notes,
-                hovertemplate=(
-                    f"<b>{name}</b><br>Period: %{{x}}<br>"
-                    f"Värde: %{{y:{value_format}}} {unit}%{{customdata}}<extra></extra>"
-                ),
-            )
-        )
+        fig.add_trace(_line_trace(i, str(name), full, points, unit, value_format))
+        any_preliminary = any_preliminary or any(p and p[2] for p in points)
+        missing += _missing_points(str(name), full, points)
     if missing:
         fig.add_trace(_missing_trace(missing))
     _frame(
@@ -153,20 +110,94 @@ def line_figure(
         legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
         hovermode="closest",
     )
-    key = _symbol_key(any_preliminary, bool(missing))
+    _period_axis(fig, full, x_title, any_preliminary=any_preliminary, missing=bool(missing))
+    return fig
+
+
+def _value_format(decimals: int) -> str:
+    """Plotly's d3 format of values: ",d" for whole numbers, ",.1f" for one decimal."""
+    return ",d" if decimals == 0 else f",.{decimals}f"
+
+
+def _line_trace(
+    i: int,
+    name: str,
+    periods: list[str],
+    points: list[Point | None],
+    unit: str,
+    value_format: str,
+) -> go.Scatter:
+    """Trace i of a line chart: its style, open markers on preliminary values, Swedish hover."""
+    preliminary = [bool(p and p[2]) for p in points]
+    statuses = [p[1] if p else "" for p in points]
+    colour, dash, symbol = _style(i)
+    notes = [
+        f" ({PRELIMINARY})" if p else (f" ({s})" if s else "")
+        for p, s in zip(preliminary, statuses, strict=True)
+    ]
+    return go.Scatter(
+        x=[format_period(p) for p in periods],
+        y=[p[0] if p else None for p in points],
+        name=name,
+        mode="lines+markers",
+        line={"color": colour, "dash": dash},
+        marker={
+            "color": colour,
+            "symbol": (
+                [f"{symbol}-open" if p else symbol for p in preliminary]
+                if any(preliminary)
+                else symbol
+            ),
+            "size": 8,
+        },
+        customdata=notes,
+        hovertemplate=(
+            f"<b>{name}</b><br>Period: %{{x}}<br>"
+            f"Värde: %{{y:{value_format}}} {unit}%{{customdata}}<extra></extra>"
+        ),
+    )
+
+
+def _missing_points(
+    name: str, periods: list[str], points: list[Point | None]
+) -> list[tuple[str, str, str]]:
+    """(period, trace, status with meaning) for each row that has no value."""
+    return [
+        (format_period(period), name, status_text(p[1] or MISSING))
+        for period, p in zip(periods, points, strict=True)
+        if p and p[0] is None
+    ]
+
+
+def _period_axis(
+    fig: go.Figure, periods: list[str], x_title: str, *, any_preliminary: bool, missing: bool
+) -> None:
+    """The category x axis, its thinned ticks, the symbol key and the missing-value overlay."""
+    key = _symbol_key(any_preliminary, missing)
     if key:
         fig.add_annotation(text=key, font={"size": 12, "color": MISSING_COLOUR}, **_KEY_PLACE)
     fig.update_xaxes(type="category", categoryorder="category ascending", title={"text": x_title})
     if len(periods) > MAX_TICKS:
         # level labels at round steps (every 6th month from January, every 5th year) instead
         # of dozens of rotated and clipped ones
-        fig.update_xaxes(tickmode="array", tickvals=_tick_periods(full), tickangle=0)
+        fig.update_xaxes(tickmode="array", tickvals=_tick_periods(periods), tickangle=0)
     if missing:
         # 0–1 on a hidden overlay axis: the ticks sit on the x axis whatever the data range
         fig.update_layout(
             yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
         )
-    return fig
+
+
+def _tick_periods(codes: list[str]) -> list[str]:
+    monthly = all(is_month(p) for p in codes)
+    yearly = all(is_year(p) for p in codes)
+    steps = (1, 2, 3, 6, 12, 24, 60, 120) if monthly else (1, 2, 5, 10, 20, 50, 100)
+    step = next((k for k in steps if len(codes) / k <= MAX_TICKS), math.ceil(len(codes) / 12))
+    if monthly:
+        return [format_period(p) for p in codes if index_of(p) % step == 0]
+    if yearly:
+        return [p for p in codes if int(p) % step == 0]
+    return codes[::step]
 
 
 def bar_figure(
@@ -183,10 +214,14 @@ def bar_figure(
 
     A missing value gets no bar but its status symbol (e.g. "..") at the baseline.
     """
-    value_format = ",d" if decimals == 0 else f",.{decimals}f"
+    value_format = _value_format(decimals)
     first = frame.drop_duplicates(trace)
     values = _column(first, y, None)
-    texts = [_cell(p, decimals) for p in _points(first, list(first[trace]), trace, y)]
+    points = _points(first, list(first[trace]), trace, y)
+    texts = [
+        value_cell(*p, decimals, bare_symbols=True) if p else value_cell(None, "", False, decimals)
+        for p in points
+    ]
     hover = [t if v is not None else status_text(t) for v, t in zip(values, texts, strict=True)]
     fig = go.Figure(
         go.Bar(
@@ -227,29 +262,6 @@ def _frame(
     )
 
 
-def all_periods(periods: list[str]) -> list[str]:
-    """Every month or year from the first to the last given; other periods sorted as given."""
-    codes = sorted(set(periods))
-    if codes and all(_MONTH_CODE.match(p) for p in codes):
-        start, end = (int(p[:4]) * 12 + int(p[5:]) - 1 for p in (codes[0], codes[-1]))
-        return [f"{m // 12}M{m % 12 + 1:02d}" for m in range(start, end + 1)]
-    if codes and all(p.isdigit() and len(p) == 4 for p in codes):
-        return [str(year) for year in range(int(codes[0]), int(codes[-1]) + 1)]
-    return codes
-
-
-def _tick_periods(codes: list[str]) -> list[str]:
-    monthly = all(_MONTH_CODE.match(p) for p in codes)
-    yearly = all(p.isdigit() and len(p) == 4 for p in codes)
-    steps = (1, 2, 3, 6, 12, 24, 60, 120) if monthly else (1, 2, 5, 10, 20, 50, 100)
-    step = next((k for k in steps if len(codes) / k <= MAX_TICKS), math.ceil(len(codes) / 12))
-    if monthly:
-        return [format_period(p) for p in codes if (int(p[:4]) * 12 + int(p[5:]) - 1) % step == 0]
-    if yearly:
-        return [p for p in codes if int(p) % step == 0]
-    return codes[::step]
-
-
 def _missing_trace(missing: list[tuple[str, str, str]]) -> go.Scatter:
     """Grey ticks at the x axis, one per missing value, on a hidden axis of their own."""
     return go.Scatter(
@@ -276,40 +288,7 @@ def _symbol_key(preliminary: bool, missing: bool) -> str:
     return " · ".join(parts)
 
 
-def needed_decimals(values: pd.Series, declared: int = 0, limit: int = 2) -> int:
-    """The declared decimals, or more (up to `limit`) when the values have them."""
-    finite = [float(v) for v in values if v is not None and not pd.isna(v)]
-    for digits in range(declared, limit + 1):
-        if all(math.isclose(v, round(v, digits), abs_tol=1e-9) for v in finite):
-            return digits
-    return limit
-
-
-def value_table(
-    frame: pd.DataFrame,
-    *,
-    decimals: int = 0,
-    x: str = "period",
-    y: str = "value",
-    trace: str = "series",
-    x_title: str = "Månad",
-) -> pd.DataFrame:
-    """A chart's numbers as Swedish text, one row per period and one column per trace.
-
-    A missing value shows its status symbol (e.g. ".."), or "Data saknas" when the source
-    gave none; a preliminary value gets "(preliminärt)" after it.
-    """
-    periods = sorted({str(p) for p in frame[x]})
-    table = pd.DataFrame({x_title: [format_period(p) for p in periods]})
-    for name in dict.fromkeys(frame[trace]):
-        points = _points(frame[frame[trace] == name], periods, x, y)
-        table[str(name)] = [_cell(p, decimals) for p in points]
-    return table
-
-
-def _points(
-    part: pd.DataFrame, periods: list[str], x: str, y: str
-) -> list[tuple[Any, str, bool] | None]:
+def _points(part: pd.DataFrame, periods: list[str], x: str, y: str) -> list[Point | None]:
     """Value, status and preliminary flag per period; None where the frame has no row."""
     rows = zip(
         _column(part, y, None),
@@ -321,42 +300,18 @@ def _points(
     return [found.get(p) for p in periods]
 
 
-def _cell(point: tuple[Any, str, bool] | None, decimals: int) -> str:
-    if point is None:
-        return NO_VALUE
-    value, status, preliminary = point
-    if value is None:
-        return status or NO_VALUE
-    return format_number(value, decimals) + (f" ({PRELIMINARY})" if preliminary else "")
-
-
-def alt_text(
-    frame: pd.DataFrame, title: str, unit: str, *, decimals: int = 0, trace: str = "series"
-) -> str:
-    """One Swedish sentence for screen readers describing a line (or one-period bar) chart."""
-    ordered = frame[frame["value"].notna()].sort_values("period")
-    if ordered.empty:
-        return f"Linjediagram: {title}. Inga värden."
-    if trace in ordered.columns and ordered["period"].nunique() == 1:
-        values = "; ".join(
-            f"{name} {format_number(v, decimals)}"
-            for name, v in zip(ordered[trace], ordered["value"], strict=True)
+def figure(chart: Chart) -> go.Figure:
+    """The Plotly figure of a chart (line over periods, or bars for the latest period)."""
+    decimals = chart_decimals(chart)
+    frame = chart.frame
+    periods = sorted(frame["period"].unique()) if not frame.empty else []
+    if is_bar(chart):
+        latest = frame[frame["period"] == periods[-1]] if periods else frame
+        return bar_figure(
+            latest,
+            f"{chart.title}, {format_period(periods[-1])}" if periods else chart.title,
+            chart.unit,
+            decimals=decimals,
         )
-        return f"Stapeldiagram: {title}, {unit}: {values}."
-    first, last = ordered.iloc[0], ordered.iloc[-1]
-    span = f"{format_period(str(first['period']))}–{format_period(str(last['period']))}"
-    if trace not in ordered.columns or ordered[trace].nunique() < 2:
-        return (
-            f"Linjediagram: {title}, {span}: från {format_number(first['value'], decimals)} "
-            f"till {format_number(last['value'], decimals)} {unit}."
-        )
-    parts = []
-    for name in dict.fromkeys(ordered[trace]):
-        rows = ordered[ordered[trace] == name]
-        start, end = rows.iloc[0], rows.iloc[-1]
-        parts.append(
-            f"{name} från {format_number(start['value'], decimals)} "
-            f"({format_period(str(start['period']))}) till "
-            f"{format_number(end['value'], decimals)} ({format_period(str(end['period']))})"
-        )
-    return f"Linjediagram: {title}, {span}, {unit}: " + "; ".join(parts) + "."
+    x_title = period_title(periods)
+    return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)

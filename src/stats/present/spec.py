@@ -1,12 +1,12 @@
-"""A chart as data: which indicator, slice, regions and periods; its rows, figure and source line.
+"""A chart as data: which indicator, slice, regions and periods; its rows and source line.
 
 Meetings store chart specs; the pages, the meeting view and the exports all draw a spec the
-same way, over a scope (latest releases, or the releases a frozen meeting pinned).
+same way, over a scope (latest releases, or the releases a frozen meeting pinned). Plotly-free:
+the figure is `stats.present.figures.figure`, the table and alt text are in `describe`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,20 +14,12 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
 
 from stats.analysis.indicators import Indicator, load_indicators, run_indicator
 from stats.errors import StatsError
-from stats.fmt import format_date, format_number, format_period
-from stats.present.citation import (
-    DEFAULT_PROCESSOR,
-    PROCESSORS,
-    cited_publisher,
-    cited_tables,
-    ckm_note,
-)
-from stats.present.figures import bar_figure, line_figure
+from stats.present.citation import ckm_note, source_caption
 from stats.regions import load_regions
+from stats.store.read import scope_release_metas
 
 ChartKind = Literal["line", "bar", "table"]
 KINDS: tuple[ChartKind, ...] = ("line", "bar", "table")
@@ -150,40 +142,12 @@ def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) ->
     return frame.reset_index(drop=True)
 
 
-def chart_metas(scope: duckdb.DuckDBPyConnection, indicator: Indicator) -> list[dict[str, Any]]:
-    """Release metadata of the series behind an indicator, as pinned in the scope."""
-    if not indicator.series:
-        return []
-    marks = ", ".join("?" for _ in indicator.series)
-    rows = scope.execute(
-        "select series_id, release_id, fetched_at, source_updated, meta from scope_release "
-        f"where series_id in ({marks}) order by series_id",
-        list(indicator.series),
-    ).fetchall()
-    metas = []
-    for series_id, release_id, fetched_at, updated, meta in rows:
-        tables = scope.execute(
-            "select distinct table_id from response where release_id = ? order by 1",
-            [release_id],
-        ).fetchall()
-        m = json.loads(meta)
-        m.update(
-            series_id=series_id,
-            release_id=int(release_id),
-            fetched_at=fetched_at,
-            source_updated=updated,
-            table_ids=[t[0] for t in tables] or m.get("tables", []),
-        )
-        metas.append(m)
-    return metas
-
-
 def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
     """Everything needed to show or export a spec."""
     indicator = load_indicators()[spec.indicator]
     frame = chart_frame(scope, spec, home)
     used = set(frame.get("measure", pd.Series(dtype=str)).astype(str))
-    metas = chart_metas(scope, indicator)
+    metas = scope_release_metas(scope, indicator.series)
     if used and indicator.inputs:
         wanted = {i.series for i in indicator.inputs if i.measure in used}
         others = set(indicator.series) - {i.series for i in indicator.inputs}
@@ -195,15 +159,8 @@ def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
 
 
 def caption(chart: Chart, home: str) -> str:
-    """ "Källa: <publisher>, <table> (<id>), hämtad <date>; … Bearbetning: <region>."."""
-    processor = PROCESSORS.get(home, DEFAULT_PROCESSOR)
-    if not chart.metas:
-        return f"Källa: {chart.indicator.source}. Bearbetning: {processor}."
-    parts = [
-        f"{cited_publisher(m)}, {cited_tables(m)}, hämtad {format_date(m['fetched_at'])}"
-        for m in chart.metas
-    ]
-    return f"Källa: {'; '.join(dict.fromkeys(parts))}. Bearbetning: {processor}."
+    """The chart's source line: "Källa: <publisher>, <table>, hämtad <date>; …. Bearbetning: …"."""
+    return source_caption(*chart.metas, home=home, fallback=chart.indicator.source)
 
 
 def footnotes(chart: Chart) -> list[str]:
@@ -216,61 +173,15 @@ def footnotes(chart: Chart) -> list[str]:
     return notes
 
 
-WHOLE_UNITS = ("personer", "antal", "företag", "annonser", "platser")
-
-
-def chart_decimals(chart: Chart) -> int:
-    """Decimals a chart shows: the spec's, else 0 for counts, 3 for rates under 1, else 1."""
-    if chart.spec.decimals is not None:
-        return chart.spec.decimals
-    if chart.unit in WHOLE_UNITS:
-        return 0
-    values = chart.frame["value"].dropna().abs() if "value" in chart.frame.columns else None
-    # small rates (e.g. bankruptcies per 1 000 inhabitants in a month) need more decimals
-    return 3 if values is not None and len(values) and float(values.max()) < 1 else 1
+def chart_notes(chart: Chart, home: str) -> list[str]:
+    """The source line first, then the footnotes (CKM note, preliminary marks, definition)."""
+    return [caption(chart, home), *footnotes(chart)]
 
 
 def is_bar(chart: Chart) -> bool:
     """Whether the figure shows bars for the latest period (a bar spec, or one period only)."""
     periods = chart.frame["period"].nunique() if not chart.frame.empty else 0
     return chart.spec.kind == "bar" or periods == 1
-
-
-def figure(chart: Chart) -> go.Figure:
-    """The Plotly figure of a chart (line over periods, or bars for the latest period)."""
-    decimals = chart_decimals(chart)
-    frame = chart.frame
-    periods = sorted(frame["period"].unique()) if not frame.empty else []
-    if is_bar(chart):
-        latest = frame[frame["period"] == periods[-1]] if periods else frame
-        return bar_figure(
-            latest,
-            f"{chart.title}, {format_period(periods[-1])}" if periods else chart.title,
-            chart.unit,
-            decimals=decimals,
-        )
-    x_title = "År" if periods and len(str(periods[0])) == 4 else "Period"
-    return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
-
-
-def alt_text(chart: Chart) -> str:
-    """One Swedish sentence per series: first and last value, for screen readers."""
-    if chart.frame.empty:
-        return f"{chart.title}: inga värden."
-    parts = []
-    for name, rows in chart.frame.groupby("series", sort=False):
-        rows = rows.dropna(subset=["value"])
-        if rows.empty:
-            continue
-        first, last = rows.iloc[0], rows.iloc[-1]
-        decimals = chart_decimals(chart)
-        parts.append(
-            f"{name}: {format_period(str(first['period']))} "
-            f"{format_number(first['value'], decimals)}, "
-            f"{format_period(str(last['period']))} "
-            f"{format_number(last['value'], decimals)} {chart.unit}"
-        )
-    return f"{chart.title}. " + "; ".join(parts) + "."
 
 
 def slug(text: str) -> str:

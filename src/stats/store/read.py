@@ -272,3 +272,36 @@ def series_overview(con: duckdb.DuckDBPyConnection, snapshot_hashes: list[str]) 
         return con.execute(sql, [snapshot_hashes]).df()
     except duckdb.Error as exc:
         raise StoreError(f"cannot read the release overview: {exc}") from None
+
+
+# --- chart data (present/spec.py) ---
+
+
+def scope_release_metas(
+    scope: duckdb.DuckDBPyConnection, series_ids: tuple[str, ...] | list[str]
+) -> list[dict[str, Any]]:
+    """Release meta per series as the scope pins it, with release_id, fetched_at and table_ids."""
+    if not series_ids:
+        return []
+    marks = ", ".join("?" for _ in series_ids)
+    rows = scope.execute(
+        "select series_id, release_id, fetched_at, source_updated, meta from scope_release "
+        f"where series_id in ({marks}) order by series_id",
+        list(series_ids),
+    ).fetchall()
+    metas = []
+    for series_id, release_id, fetched_at, updated, meta in rows:
+        tables = scope.execute(
+            "select distinct table_id from response where release_id = ? order by 1",
+            [release_id],
+        ).fetchall()
+        m = json.loads(meta)
+        m.update(
+            series_id=series_id,
+            release_id=int(release_id),
+            fetched_at=fetched_at,
+            source_updated=updated,
+            table_ids=[t[0] for t in tables] or m.get("tables", []),
+        )
+        metas.append(m)
+    return metas

@@ -28,7 +28,7 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, format_period
 from stats.periods import shift_month
-from stats.present.figures import PRELIMINARY
+from stats.present.describe import PRELIMINARY
 from stats.present.spec import Chart, ChartSpec
 from stats.regions import load_regions
 

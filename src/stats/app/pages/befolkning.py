@@ -13,7 +13,8 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, format_period
 from stats.present.citation import ckm_note
-from stats.present.figures import alt_text, line_figure, value_table
+from stats.present.describe import frame_alt_text, value_frame
+from stats.present.figures import line_figure
 from stats.regions import load_regions
 from stats.store.read import series_meta
 from stats.store.write import db_signature
@@ -69,7 +70,7 @@ def show_population(name: str, rows: pd.DataFrame, meta: dict[str, Any], note: s
     """One line chart with its source line and notes below it."""
     title = f"Folkmängd, {name}"
     figure = line_figure(rows.assign(series=name), title, UNIT)
-    show_chart(figure, alt_text(rows, title, UNIT), meta, [note, ckm_note(meta)])
+    show_chart(figure, frame_alt_text(rows, title, UNIT), meta, [note, ckm_note(meta)])
 
 
 def render() -> None:
@@ -117,7 +118,7 @@ def render() -> None:
             )
     with st.expander("Visa som tabell"):
         long = pd.concat([rows.assign(series=name) for name, rows in shown.items()])
-        show_table(value_table(long))
+        show_table(value_frame(long))
 
 
 render()

@@ -118,7 +118,7 @@ def show_bas_context(db: Db | None, home: str, available: set[str]) -> None:
             }
         )
     )
-    st.caption(keep_dates_whole(source_caption(meta, home)))
+    st.caption(keep_dates_whole(source_caption(meta, home=home)))
 
 
 def pick(label: str, options: list[str], key: str, names: Regions | None = None) -> str:

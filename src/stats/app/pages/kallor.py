@@ -9,14 +9,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from stats.app.common import declared_publisher, declared_tables, ordered_series, reading
+from stats.app.common import declared_tables, ordered_series, reading
 from stats.catalog.load import Series, load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_date, format_number, keep_dates_whole
 from stats.ingest.snapshot import read_manifest
-from stats.present.citation import cited_tables
-from stats.present.figures import NO_VALUE
+from stats.present.citation import cited_tables, declared_publisher
+from stats.present.describe import NO_VALUE
 from stats.store.read import series_overview
 from stats.store.write import db_signature
 

@@ -25,7 +25,7 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, keep_dates_whole
 from stats.present.citation import source_caption
-from stats.present.figures import NO_VALUE
+from stats.present.describe import NO_VALUE
 from stats.present.spec import Chart, ChartSpec
 from stats.regions import Regions, load_regions
 from stats.store.read import series_codes, series_frame, series_meta
@@ -263,7 +263,7 @@ def render() -> None:
         if meta is not None and not mine.empty:
             st.subheader("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
             show_table(mine, numeric=["Förändring, personer", "Förändring, procent"])
-            st.caption(keep_dates_whole(source_caption(meta, home)))
+            st.caption(keep_dates_whole(source_caption(meta, home=home)))
     except StatsError as exc:
         st.error(str(exc))
 

@@ -10,7 +10,6 @@ import streamlit as st
 
 from stats.app.common import (
     NO_DATA,
-    declared_publisher,
     declared_source,
     ordered_series,
     reading,
@@ -22,15 +21,9 @@ from stats.catalog.load import Catalog, Series, load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_period
-from stats.present.citation import ckm_note
-from stats.present.figures import (
-    STATUS_TEXT,
-    alt_text,
-    bar_figure,
-    line_figure,
-    needed_decimals,
-    value_table,
-)
+from stats.present.citation import ckm_note, declared_publisher
+from stats.present.describe import frame_alt_text, symbol_key, value_decimals, value_frame
+from stats.present.figures import bar_figure, line_figure
 from stats.regions import Regions, load_regions
 from stats.store.read import (
     series_codes,
@@ -307,7 +300,7 @@ def show_series(series: Series, db_path: str, signature: tuple[int, int]) -> Non
     )
     picked = {d: code_label(labels.get(d, {}), c) for d, c in dims.items()}
     unit, declared = unit_of(meta, series, dims, list(picked.values()))
-    decimals = needed_decimals(rows["value"], declared)
+    decimals = value_decimals(rows["value"], declared=declared)
     title = chart_title(series, {d: t for d, t in picked.items() if len(dim_codes[d]) > 1})
     x_title = PERIOD_TITLES[series.frequency]
     periods = rows["period"].unique()
@@ -322,15 +315,14 @@ def show_series(series: Series, db_path: str, signature: tuple[int, int]) -> Non
                 "tabellen nedan visar alla värden."
             )
         figure = line_figure(rows, title, unit, decimals=decimals, x_title=x_title)
-    show_chart(figure, alt_text(rows, title, unit, decimals=decimals), meta, source_notes(meta))
+    show_chart(
+        figure, frame_alt_text(rows, title, unit, decimals=decimals), meta, source_notes(meta)
+    )
     with st.expander("Visa som tabell"):
-        show_table(value_table(rows, decimals=decimals, x_title=x_title))
-        symbols = sorted({str(s) for s in rows["status"].dropna() if s})
-        if symbols:
-            st.caption(
-                "Teckenförklaring: "
-                + "; ".join(f"{s} = {STATUS_TEXT.get(s, 'se källan')}" for s in symbols)
-            )
+        show_table(value_frame(rows, decimals=decimals))
+        key = symbol_key(rows)
+        if key:
+            st.caption(key)
 
 
 def render() -> None:

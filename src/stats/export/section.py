@@ -1,0 +1,73 @@
+"""A meeting's statistics section as the exports see it, and the file names each format writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from stats.errors import StatsError
+from stats.present.citation import processor
+from stats.present.spec import Chart, file_stem
+
+FORMATS = ("png", "svg", "docx", "pptx", "xlsx", "csv")
+# formats with one file per chart; the others hold the whole section in one file
+PER_CHART = frozenset({"png", "svg", "csv"})
+
+
+@dataclass
+class Section:
+    """A meeting's statistics section, as exported for the minutes and the slides."""
+
+    meeting_date: str
+    title: str
+    charts: list[Chart]
+    home: str
+    subtitle: str = "Statistikavsnitt"
+    highlights: list[str] = field(default_factory=list)
+    # optional highlight per chart index, shown beside the chart on its slide
+    chart_highlights: dict[int, str] = field(default_factory=dict)
+    # e.g. "Data som visades 2024-06-17" (frozen) or "Aktuella data, hämtade 2024-06-20"
+    data_note: str = ""
+
+    @property
+    def processor(self) -> str:
+        return processor(self.home)
+
+    def stems(self) -> list[str]:
+        """File-name stems per chart, unique within the section."""
+        seen: dict[str, int] = {}
+        out = []
+        for chart in self.charts:
+            stem = file_stem(self.meeting_date, chart, self.home)
+            seen[stem] = seen.get(stem, 0) + 1
+            out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+        return out
+
+    def single_file(self, fmt: str) -> str:
+        """The name of a whole-section file, e.g. "2024-06-17_statistik.docx"."""
+        return f"{self.meeting_date}_statistik.{fmt}"
+
+
+def check_formats(formats: Iterable[str]) -> set[str]:
+    """The asked-for formats in lower case; StatsError naming any unknown one."""
+    wanted = {f.lower().lstrip(".") for f in formats}
+    unknown = wanted - set(FORMATS)
+    if unknown or not wanted:
+        raise StatsError(
+            f"export formats {sorted(unknown) or '(none)'}: expected some of {', '.join(FORMATS)}"
+        )
+    return wanted
+
+
+def section_files(section: Section, formats: Iterable[str]) -> list[str]:
+    """The file names `export_section` writes for `formats`, in writing order."""
+    wanted = check_formats(formats)
+    names: list[str] = []
+    for fmt in FORMATS:
+        if fmt not in wanted:
+            continue
+        if fmt in PER_CHART:
+            names += [f"{stem}.{fmt}" for stem in section.stems()]
+        else:
+            names.append(section.single_file(fmt))
+    return names
