@@ -83,7 +83,8 @@ def test_source_caption_other_home(
     snapshot_meta: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STATS_HOME_REGION", "22")
-    assert source_caption(snapshot_meta).endswith(" Bearbetning: näringslivsstatistik.")
+    # every län names its own regional organisation (issue "Any region")
+    assert source_caption(snapshot_meta).endswith(" Bearbetning: Region Västernorrland.")
 
 
 def test_ckm_note_is_short_and_names_the_method(snapshot_meta: dict[str, Any]) -> None:

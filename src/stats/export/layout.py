@@ -15,6 +15,7 @@ from stats.fmt import format_number
 from stats.present.describe import chart_decimals, is_missing
 from stats.present.figures import figure
 from stats.present.spec import Chart, chart_notes
+from stats.regions import Home
 
 # 800 px across 16 cm (A4 between 2,5 cm margins): 1 px = 0,57 pt, so 14 px text prints at 8 pt
 WIDTH = 800
@@ -90,7 +91,7 @@ def _left_margin(chart: Chart, decimals: int) -> int:
     return int(46 + _text_px(widest + ("-" if negative else ""), TICK_SIZE))
 
 
-def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
+def export_figure(chart: Chart, home: Home, *, notes: bool = True) -> go.Figure:
     """The chart's figure sized for an A4 page, with the source line and footnotes inside it.
 
     Title, unit (y axis title), preliminary marks and the symbol key come from

@@ -21,6 +21,7 @@ from stats.export.images import INSTALL_ADVICE
 from stats.export.section import Section
 from stats.present.describe import Table, alt_text, chart_table
 from stats.present.spec import Chart, chart_notes
+from stats.regions import Home
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 EDGE = Inches(0.5)
@@ -69,7 +70,7 @@ def _add_table(slide: Any, table: Table, box: tuple[int, int, int, int]) -> Any:
     return shape
 
 
-def _chart_slide(prs: Any, chart: Chart, png: bytes | None, highlight: str, home: str) -> Any:
+def _chart_slide(prs: Any, chart: Chart, png: bytes | None, highlight: str, home: Home) -> Any:
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     title = slide.shapes.title
     title.text = chart.title

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from stats.errors import StatsError
 from stats.present.citation import processor
 from stats.present.spec import Chart, file_stem
+from stats.regions import Home
 
 FORMATS = ("png", "svg", "docx", "pptx", "xlsx", "csv")
 # formats with one file per chart; the others hold the whole section in one file
@@ -21,7 +22,7 @@ class Section:
     meeting_date: str
     title: str
     charts: list[Chart]
-    home: str
+    home: Home
     subtitle: str = "Statistikavsnitt"
     highlights: list[str] = field(default_factory=list)
     # optional highlight per chart index, shown beside the chart on its slide

@@ -33,6 +33,7 @@ from stats.export.section import Section
 from stats.fmt import format_period
 from stats.present.describe import NO_VALUE, chart_decimals, is_missing, remark, shown_frame
 from stats.present.spec import Chart, caption, footnotes
+from stats.regions import Home
 
 NO_REMARK = "Ingen"
 SHEET_NAME_MAX = 31
@@ -73,7 +74,7 @@ def sheet_names(charts: list[Chart]) -> list[str]:
     return names
 
 
-def _write_chart_sheet(ws: Any, chart: Chart, home: str, index: int) -> None:
+def _write_chart_sheet(ws: Any, chart: Chart, home: Home, index: int) -> None:
     ws.append([chart.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"Enhet: {chart.unit}"])
@@ -148,7 +149,7 @@ def csv_number(value: float) -> str:
     return text.replace(".", ",")
 
 
-def csv_text(chart: Chart, home: str) -> str:
+def csv_text(chart: Chart, home: Home) -> str:
     """The chart's rows as CSV text (without BOM): header row, then one row per value."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -161,7 +162,7 @@ def csv_text(chart: Chart, home: str) -> str:
     return out.getvalue()
 
 
-def write_csv(chart: Chart, home: str, path: Path) -> Path:
+def write_csv(chart: Chart, home: Home, path: Path) -> Path:
     """One chart's data as a CSV file Swedish Excel opens correctly (UTF-8 with BOM)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(csv_text(chart, home), encoding="utf-8-sig", newline="")

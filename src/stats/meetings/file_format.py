@@ -21,7 +21,7 @@ from stats.analysis.indicators import load_indicators
 from stats.errors import StatsError
 from stats.meetings.model import COMPARISONS, KINDS, Claim, Frozen, Highlight, Meeting, MeetingError
 from stats.present.spec import spec_from_dict
-from stats.regions import load_regions
+from stats.regions import HOME_SETS, Place, load_regions
 from stats.text import clean
 
 MEETING_KEYS = ("format", "date", "region", "title", "kind", "start", "end", "place",
@@ -32,8 +32,9 @@ CLAIM_KEYS = ("indicator", "comparison", "region", "filters", "expected", "low",
 # The file format's version. Every change to the format bumps it and adds a migration from the
 # previous version, so that every file ever written still reads:
 #   1  (no `format` key) the 2024 files;
-#   2  `format` and the meeting's `region` (the län code of its dialog).
-FORMAT = 2
+#   2  `format` and the meeting's `region` (the län code of its dialog);
+#   3  `[frozen.place]` (home län, its region sets, processor) and `[frozen.definitions]`.
+FORMAT = 3
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -133,7 +134,9 @@ def _claim(where: str, raw: Any) -> Claim:
 
 
 def _frozen(where: str, raw: Any) -> Frozen:
-    f = _Fields(where, raw, ("at", "by", "releases", "vintages", "unavailable"))
+    f = _Fields(
+        where, raw, ("at", "by", "releases", "vintages", "unavailable", "place", "definitions")
+    )
     at = f.text("at")
     try:
         datetime.fromisoformat(at)
@@ -149,6 +152,20 @@ def _frozen(where: str, raw: Any) -> Frozen:
         releases=f.mapping("releases"),
         vintages={sid: sub.mapping(sid) for sid in vintages},
         unavailable=f.strings("unavailable"),
+        place=_place(f"{where}.place", raw["place"]) if "place" in raw else None,
+        definitions=f.mapping("definitions"),
+    )
+
+
+def _place(where: str, raw: Any) -> Place:
+    f = _Fields(where, raw, ("home", "processor", *HOME_SETS))
+    home = f.text("home")
+    if home not in load_regions().lan_codes:
+        raise f.fail("home", "must be a län code such as 23")
+    return Place(
+        home=home,
+        sets=tuple((name, f.strings(name)) for name in HOME_SETS),
+        processor=f.text("processor"),
     )
 
 
@@ -157,7 +174,12 @@ def _from_format_1(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-MIGRATIONS = {1: _from_format_1}
+def _from_format_2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 → 3: nothing to rewrite; a freeze without `place` resolves at view time."""
+    return raw
+
+
+MIGRATIONS = {1: _from_format_1, 2: _from_format_2}
 
 
 def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -283,6 +305,12 @@ def _frozen_dict(frozen: Frozen) -> dict[str, Any]:
     out["releases"] = dict(frozen.releases)
     if frozen.vintages:
         out["vintages"] = {sid: dict(v) for sid, v in frozen.vintages.items()}
+    if frozen.place is not None:
+        place = frozen.place
+        out["place"] = {"home": place.home, "processor": place.processor}
+        out["place"] |= {name: list(codes) for name, codes in place.sets}
+    if frozen.definitions:
+        out["definitions"] = dict(frozen.definitions)
     return out
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from stats.analysis.indicators import Indicator, load_indicators, run_indicator
 from stats.errors import StatsError
 from stats.present.citation import ckm_note, source_caption
-from stats.regions import load_regions
+from stats.regions import Home, home_code, load_regions
 from stats.store.read import scope_release_metas
 
 ChartKind = Literal["line", "bar", "table"]
@@ -116,7 +116,7 @@ class Chart:
         return self.spec.unit or self.indicator.unit
 
 
-def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> pd.DataFrame:
+def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: Home) -> pd.DataFrame:
     """Rows of the spec's slice: series (legend name), region_code, period, value, status, ..."""
     frame = run_indicator(scope, spec.indicator)
     for column, value in spec.filters:
@@ -142,7 +142,7 @@ def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) ->
     return frame.reset_index(drop=True)
 
 
-def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
+def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: Home) -> Chart:
     """Everything needed to show or export a spec."""
     indicator = load_indicators()[spec.indicator]
     frame = chart_frame(scope, spec, home)
@@ -158,7 +158,7 @@ def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
     return Chart(spec, indicator, frame, metas)
 
 
-def caption(chart: Chart, home: str) -> str:
+def caption(chart: Chart, home: Home) -> str:
     """The chart's source line: "Källa: <publisher>, <table>, hämtad <date>; …. Bearbetning: …"."""
     return source_caption(*chart.metas, home=home, fallback=chart.indicator.source)
 
@@ -173,7 +173,7 @@ def footnotes(chart: Chart) -> list[str]:
     return notes
 
 
-def chart_notes(chart: Chart, home: str) -> list[str]:
+def chart_notes(chart: Chart, home: Home) -> list[str]:
     """The source line first, then the footnotes (CKM note, preliminary marks, definition)."""
     return [caption(chart, home), *footnotes(chart)]
 
@@ -191,7 +191,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def file_stem(meeting_date: str, chart: Chart, home: str) -> str:
+def file_stem(meeting_date: str, chart: Chart, home: Home) -> str:
     """e.g. "2024-06-17_nya-lediga-platser_jamtland"."""
-    place = slug(load_regions().name(home).replace(" län", "").removesuffix("s"))
+    place = slug(load_regions().name(home_code(home)).replace(" län", "").removesuffix("s"))
     return f"{meeting_date}_{slug(chart.title)}_{place}"
