@@ -60,6 +60,19 @@ class Regions:
             out.extend(c for c in codes if c not in out)
         return tuple(out)
 
+    def check(self, sets: list[str]) -> None:
+        """Check region set names and literal codes without assuming any home län."""
+        for item in sets:
+            if item not in REGION_SETS and item not in self.names:
+                raise CatalogError(
+                    f"unknown region {item!r}: expected one of {', '.join(REGION_SETS)} "
+                    "or a code in regions.toml"
+                )
+
+    def is_single(self, item: str) -> bool:
+        """Whether a set name or code always stands for exactly one region, for any home län."""
+        return item in ("hemlan", "riket") or (item in self.names and item not in REGION_SETS)
+
     def place(self, home: str) -> Place:
         """The home län's place as regions.toml describes it today."""
         if home not in self.kommuner:

@@ -92,7 +92,19 @@ class _Fields:
         return value
 
 
-def _claim(where: str, raw: Any) -> Claim:
+def _one_region(region: str, home: str | None) -> bool:
+    """Whether a claim's region names one region: for the meeting's own län if it has one
+    (Gotland's `hemlan_kommuner` is one kommun), else for every län."""
+    regions = load_regions()
+    if home is None:
+        return regions.is_single(region)
+    try:
+        return len(regions.resolve([region], home)) == 1
+    except StatsError:
+        return False
+
+
+def _claim(where: str, raw: Any, home: str | None = None) -> Claim:
     f = _Fields(where, raw, CLAIM_KEYS)
     indicators = load_indicators()
     ind_id = f.text("indicator")
@@ -105,11 +117,7 @@ def _claim(where: str, raw: Any) -> Claim:
     if not set(filters) <= set(indicators[ind_id].columns):
         raise f.fail("filters", f"keys must be columns of {ind_id}")
     region = f.text("region", "hemlan")
-    try:
-        codes = load_regions().resolve([region], home="23")
-    except StatsError as exc:
-        raise f.fail("region", str(exc)) from None
-    if len(codes) != 1:
+    if not _one_region(region, home):
         raise f.fail("region", "must name one region (a code, hemlan or riket)")
     claim = Claim(
         indicator=ind_id,
@@ -237,7 +245,7 @@ def parse_meeting(text: str, name: str) -> Meeting:
     highlights = []
     for i, item in enumerate(f.tables("highlight")):
         h = _Fields(f"{name}: highlight[{i}]", item, ("text", "claim", "note"))
-        claim = _claim(f"{h.where}.claim", item["claim"]) if "claim" in item else None
+        claim = _claim(f"{h.where}.claim", item["claim"], region) if "claim" in item else None
         highlights.append(Highlight(text=h.text("text"), claim=claim, note=h.text("note", "")))
     return Meeting(
         date=meeting_date,

@@ -81,7 +81,7 @@ def spec_from_dict(raw: dict[str, Any], where: str = "chart") -> ChartSpec:
     if split != "region" and split not in ind.columns:
         raise StatsError(f"{where}.split: {split!r} is not 'region' or a column of {ind_id}")
     regions = tuple(str(r) for r in raw.get("regions", ("hemlan", "riket")))
-    load_regions().resolve(list(regions), home="23")
+    load_regions().check(list(regions))
     decimals = raw.get("decimals")
     return ChartSpec(
         indicator=ind_id,
