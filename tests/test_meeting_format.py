@@ -58,7 +58,7 @@ def test_meetings_of_another_region_are_not_this_dialogs(tmp_path: Path) -> None
     save_meeting(tmp_path, replace(august, region="23"), 0)
     assert [m.date for m in list_meetings(tmp_path, "23")] == ["2024-08-26"]
     assert [m.date for m in list_meetings(tmp_path, "20")] == ["2024-06-17"]
-    with pytest.raises(MeetingNotFound):
+    with pytest.raises(MeetingNotFound, match="hör till Region Dalarnas näringslivsdialog"):
         find_meeting(tmp_path, "2024-06-17", "23")
     with pytest.raises(MeetingError, match="region: must be a län code"):
         parse_meeting(dumps_meeting(replace(june, region="99")), "2024-06-17.toml")
