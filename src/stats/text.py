@@ -25,7 +25,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean(text: str) -> str:
-    """Text without control characters other than tab and line breaks; NFC-normalised.
+    """Text without control characters other than tab and line breaks; NFC-normalized.
 
     Word's soft line break (vertical tab) becomes a newline, so the line stays broken.
     """
