@@ -72,7 +72,7 @@ def _x_axis(fig: go.Figure, plot_width: float) -> float:
     """Set the x tick angle and return the height (px) the x axis needs below the plot."""
     axis = fig.layout.xaxis
     shown = axis.tickvals or [x for trace in fig.data for x in (trace.x or ())]
-    labels = list(dict.fromkeys(str(x) for x in shown))
+    labels = list(dict.fromkeys(html.unescape(str(x)) for x in shown))
     title = BASE_SIZE + 16 if axis.title.text else 0
     longest = max((_text_px(label, TICK_SIZE) for label in labels), default=0.0)
     if longest <= plot_width / max(1, len(labels)) * 0.9:
