@@ -173,7 +173,7 @@ def test_missing_values_show_their_status(marked: pd.DataFrame) -> None:
     assert list(ticks.x) == ["2024-03", "2024-06"]
     assert [c[1] for c in ticks.customdata] == [
         ".. (uppgift saknas eller för osäker)",
-        "<5 (färre än 5)",
+        "&lt;5 (färre än 5)",  # Plotly shows "<5 (färre än 5)"
     ]
     assert fig.layout.yaxis2.visible is False
     assert "uppgift saknas (..)" in fig.layout.annotations[0].text
