@@ -20,7 +20,7 @@ from stats.analysis.highlights import wordings
 from stats.analysis.indicators import load_indicators
 from stats.errors import StatsError
 from stats.meetings.model import COMPARISONS, KINDS, Claim, Frozen, Highlight, Meeting, MeetingError
-from stats.present.spec import spec_from_dict
+from stats.present.spec import ChartSpec, spec_from_dict
 from stats.regions import HOME_SETS, Place, load_regions
 from stats.text import clean
 
@@ -206,13 +206,8 @@ def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
     return {**raw, "format": FORMAT}
 
 
-def parse_meeting(text: str, name: str) -> Meeting:
-    """A validated meeting from TOML text; `name` (the file name) prefixes every error."""
-    try:
-        raw = migrate(tomllib.loads(text), name)
-    except tomllib.TOMLDecodeError as exc:
-        raise MeetingError(f"{name}: not valid TOML: {exc}") from None
-    f = _Fields(name, raw, MEETING_KEYS)
+def _checked_head(f: _Fields, name: str) -> None:
+    """Region, date (= the file name), kind, times and revision, or a MeetingError."""
     region = f.optional("region")
     if region is not None and region not in load_regions().lan_codes:
         raise f.fail("region", "must be a län code such as 23")
@@ -223,16 +218,18 @@ def parse_meeting(text: str, name: str) -> Meeting:
         raise f.fail("date", "must be YYYY-MM-DD") from None
     if name.endswith(".toml") and Path(name).stem != meeting_date:
         raise f.fail("date", f"{meeting_date} differs from the file name {name}")
-    kind = f.text("kind", "ordinarie")
-    if kind not in KINDS:
+    if f.text("kind", "ordinarie") not in KINDS:
         raise f.fail("kind", f"must be one of {', '.join(KINDS)}")
     for key in ("start", "end"):
         value = f.optional(key)
         if value is not None and not _TIME.match(value):
             raise f.fail(key, "must be HH:MM")
-    revision = raw.get("revision", 0)
+    revision = f.table.get("revision", 0)
     if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
         raise f.fail("revision", "must be a whole number >= 0")
+
+
+def _charts(f: _Fields, name: str) -> tuple[ChartSpec, ...]:
     charts = []
     for i, chart in enumerate(f.tables("chart")):
         where = f"{name}: chart[{i}]"
@@ -242,28 +239,44 @@ def parse_meeting(text: str, name: str) -> Meeting:
             message = str(exc)
             full = message if message.startswith(where) else f"{where}: {message}"
             raise MeetingError(full) from None
+    return tuple(charts)
+
+
+def _highlights(f: _Fields, name: str, region: str | None) -> tuple[Highlight, ...]:
     highlights = []
     for i, item in enumerate(f.tables("highlight")):
         h = _Fields(f"{name}: highlight[{i}]", item, ("text", "claim", "note"))
         claim = _claim(f"{h.where}.claim", item["claim"], region) if "claim" in item else None
         highlights.append(Highlight(text=h.text("text"), claim=claim, note=h.text("note", "")))
+    return tuple(highlights)
+
+
+def parse_meeting(text: str, name: str) -> Meeting:
+    """A validated meeting from TOML text; `name` (the file name) prefixes every error."""
+    try:
+        raw = migrate(tomllib.loads(text), name)
+    except tomllib.TOMLDecodeError as exc:
+        raise MeetingError(f"{name}: not valid TOML: {exc}") from None
+    f = _Fields(name, raw, MEETING_KEYS)
+    _checked_head(f, name)
+    region = f.optional("region")
     return Meeting(
-        date=meeting_date,
+        date=f.text("date"),
         region=region,
         title=f.text("title"),
-        kind=kind,
+        kind=f.text("kind", "ordinarie"),  # type: ignore[arg-type]
         start=f.optional("start"),
         end=f.optional("end"),
         place=f.text("place", ""),
-        charts=tuple(charts),
-        highlights=tuple(highlights),
+        charts=_charts(f, name),
+        highlights=_highlights(f, name, region),
         notes=f.text("notes", ""),
         frozen=_frozen(f"{name}: frozen", raw["frozen"]) if "frozen" in raw else None,
         previous_freezes=tuple(
             _frozen(f"{name}: previous_freezes[{i}]", p)
             for i, p in enumerate(f.tables("previous_freezes"))
         ),
-        revision=revision,
+        revision=int(raw.get("revision", 0)),
         saved_by=f.text("saved_by", ""),
         saved_at=f.text("saved_at", ""),
     )
