@@ -187,9 +187,10 @@ def test_kallor_headings_are_publisher_names(
     assert not headings & {"af_monthly", "import", "af_varsel", "scb", "realdata"}
 
 
-def test_kallor_shows_failed_fetch(
-    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def kallor_after_failure(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message: str
+) -> AppTest:
+    """Datakällor after the bankruptcies' last fetch failed with `message`."""
     db = tmp_path / "failed.duckdb"
     shutil.copyfile(snapshot_db, db)
     with open_writer(db) as store:
@@ -198,9 +199,15 @@ def test_kallor_shows_failed_fetch(
             datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
             ok=False,
             outcome="failed",
-            message=FAILURE,
+            message=message,
         )
-    at = open_page(db, monkeypatch, KALLOR)
+    return open_page(db, monkeypatch, KALLOR)
+
+
+def test_kallor_shows_failed_fetch(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = kallor_after_failure(snapshot_db, tmp_path, monkeypatch, FAILURE)
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1
@@ -220,17 +227,7 @@ def test_kallor_shows_failed_fetch(
 def test_kallor_shows_a_failed_fetch_message_as_text(
     snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "evil.duckdb"
-    shutil.copyfile(snapshot_db, db)
-    with open_writer(db) as store:
-        store.log_fetch(
-            "konkurser_lan_regionfakta",
-            datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
-            ok=False,
-            outcome="failed",
-            message=EVIL,
-        )
-    at = open_page(db, monkeypatch, KALLOR)
+    at = kallor_after_failure(snapshot_db, tmp_path, monkeypatch, EVIL)
     assert not at.exception
     [warning] = [w.value for w in at.warning]
     tables = pd.concat([t.value for t in at.table], ignore_index=True).set_index("Serie")
