@@ -17,7 +17,7 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 
 from stats.analysis.indicators import open_scope
-from stats.app.common import prepare
+from stats.app.charts import prepare
 from stats.export import (
     NoBrowser,
     Section,

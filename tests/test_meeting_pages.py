@@ -84,6 +84,34 @@ def test_meeting_page_by_url_shows_highlights_as_text(snapshot_db: Path, meeting
     assert any(c.value.startswith("Källa: Tillväxtanalys via Regionfakta") for c in at.caption)
 
 
+EVIL_LINK = "[x](https://evil.example/)"
+
+
+def evil_june(folder: Path) -> None:
+    """Give 2024-06-17 a title and place that are Markdown links."""
+    june = load_meeting(meeting_path(folder, "2024-06-17"))
+    save_meeting(folder, replace(june, title=EVIL_LINK, place=EVIL_LINK), june.revision, by="E")
+
+
+def test_meeting_title_and_place_show_as_text(snapshot_db: Path, meetings: Path) -> None:
+    evil_june(meetings)
+    at = page("mote.py", datum="2024-06-17")
+    assert not at.exception
+    title, caption = at.title[0].value, at.caption[0].value
+    for shown in (title, caption):
+        assert "\\[x\\]\\(https\\://evil" in shown and "](" not in shown
+
+
+def test_landing_shows_title_and_place_as_text(snapshot_db: Path, meetings: Path) -> None:
+    evil_june(meetings)
+    at = page("moten.py")
+    assert not at.exception
+    [link] = [m.value for m in at.markdown if "2024-06-17" in m.value]
+    assert link.startswith("**[\\[x\\]\\(https") and link.count("](") == 1
+    [caption] = [c.value for c in at.caption if "evil" in c.value]
+    assert "\\[x\\]\\(https\\://evil" in caption and "](" not in caption
+
+
 def test_frozen_numbers_stay_after_a_refresh_and_current_shows_the_new(
     snapshot_db: Path, meetings: Path
 ) -> None:

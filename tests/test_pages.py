@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +25,17 @@ KONKURSER = (
 )
 NO_DATA = "Ingen data ännu — kör `stats refresh`"
 FAILURE = "regionfakta.com svarade 503 Service Unavailable efter 3 försök"
+EVIL = "[Logga in](https://evil.example) <b>x</b>"
 
 
 def normalise(text: str) -> str:
     """Plain spaces and hyphens for comparison (the pages keep numbers and dates unbroken)."""
     return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees of escaped Markdown (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
@@ -164,7 +171,7 @@ def test_kallor_lists_every_series(snapshot_db: Path, monkeypatch: pytest.Monkey
     assert normalise(folk["Källan uppdaterad"]) == "2026-06-08"
     assert folk["Ursprung"] == "Inbäddad ögonblicksbild"
     assert normalise(folk["Rader"]) == "2 772"
-    assert "(TAB6471)" in folk["Tabeller"]
+    assert "(TAB6471)" in shown(folk["Tabeller"])
     assert rows.loc["Bruttoregionprodukt (BRP) per län", "Hämtad"] == "Inte hämtad"
     assert any("Inbäddad ögonblicksbild" in m.value for m in at.markdown)
     assert not at.warning
@@ -180,9 +187,10 @@ def test_kallor_headings_are_publisher_names(
     assert not headings & {"af_monthly", "import", "af_varsel", "scb", "realdata"}
 
 
-def test_kallor_shows_failed_fetch(
-    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def kallor_after_failure(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message: str
+) -> AppTest:
+    """Datakällor after the bankruptcies' last fetch failed with `message`."""
     db = tmp_path / "failed.duckdb"
     shutil.copyfile(snapshot_db, db)
     with open_writer(db) as store:
@@ -191,23 +199,44 @@ def test_kallor_shows_failed_fetch(
             datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
             ok=False,
             outcome="failed",
-            message=FAILURE,
+            message=message,
         )
-    at = open_page(db, monkeypatch, KALLOR)
+    return open_page(db, monkeypatch, KALLOR)
+
+
+def test_kallor_shows_failed_fetch(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = kallor_after_failure(snapshot_db, tmp_path, monkeypatch, FAILURE)
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1
     assert "Företagskonkurser per månad och län" in warnings[0]
-    assert FAILURE in warnings[0]
+    assert FAILURE in shown(warnings[0])
     tables = pd.concat([t.value for t in at.table], ignore_index=True).set_index("Serie")
-    attempt = normalise(
-        tables.loc["Företagskonkurser per månad och län", "Senaste hämtningsförsök"]
+    attempt = shown(
+        normalise(tables.loc["Företagskonkurser per månad och län", "Senaste hämtningsförsök"])
     )
     assert attempt == f"2026-11-28: misslyckades: {FAILURE}"
     # the last good release is still the one shown
     assert (
         tables.loc["Företagskonkurser per månad och län", "Ursprung"] == "Inbäddad ögonblicksbild"
     )
+
+
+def test_kallor_shows_a_failed_fetch_message_as_text(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = kallor_after_failure(snapshot_db, tmp_path, monkeypatch, EVIL)
+    assert not at.exception
+    [warning] = [w.value for w in at.warning]
+    tables = pd.concat([t.value for t in at.table], ignore_index=True).set_index("Serie")
+    attempt = tables.loc["Företagskonkurser per månad och län", "Senaste hämtningsförsök"]
+    # the warning and the static table both read Markdown: no link, no tag
+    for markdown in (warning, attempt):
+        assert "\\[Logga in\\]" in markdown and "\\<b\\>" in markdown
+        assert "](" not in markdown
+        assert EVIL in shown(markdown)
 
 
 @NO_DATA_KINDS

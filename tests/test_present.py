@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stats.analysis.indicators import open_scope
-from stats.app.common import prepare
+from stats.app.charts import prepare
 from stats.catalog.load import CATALOG_DIR, load_catalog
 from stats.errors import CatalogError
 from stats.present.citation import declared_publisher

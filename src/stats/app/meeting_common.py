@@ -1,25 +1,19 @@
-"""What the meeting pages share: plain text, times, and charts drawn over pinned releases."""
+"""What the meeting pages share: the meeting's line of text and charts over pinned releases."""
 
 from __future__ import annotations
-
-import re
 
 import streamlit as st
 
 from stats.analysis.indicators import open_scope
-from stats.app.common import Prepared, prepare, reading
+from stats.app.charts import Prepared, prepare
+from stats.app.db import reading
 from stats.meetings.model import Meeting
 from stats.present.spec import ChartSpec, draw
 from stats.regions import Home
+from stats.text import escape_markdown
 
 KIND_TEXT = {"ordinarie": "Ordinarie möte", "fördjupning": "Fördjupning"}
 STATUS_ICON = {"stöds": "✅", "motsägs": "⚠️", "kan inte prövas": "❔"}
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """Text for st.markdown that shows exactly as typed: no markdown, no HTML, no links."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def meeting_when(meeting: Meeting) -> str:
@@ -28,6 +22,14 @@ def meeting_when(meeting: Meeting) -> str:
     if meeting.start:
         when += f" {meeting.start}" + (f"–{meeting.end}" if meeting.end else "")
     return f"{when}, {meeting.place}" if meeting.place else when
+
+
+def meeting_line(meeting: Meeting) -> str:
+    """Kind, time and place for Markdown, e.g. "Ordinarie möte · 2024-10-28 13:00, Campus".
+
+    The place (and an unknown kind) are typed by the analyst, so the line is escaped.
+    """
+    return escape_markdown(f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {meeting_when(meeting)}")
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

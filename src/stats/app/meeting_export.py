@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from stats.app.common import reading
+from stats.app.db import Db, reading
 from stats.export import ImageRenderer, browser_missing, export_section
 from stats.export.from_meeting import meeting_section
 from stats.meetings.model import Meeting
@@ -37,9 +37,7 @@ def renderer() -> ImageRenderer:
     return ImageRenderer()
 
 
-def build(
-    db: tuple[str, tuple[int, int]], meeting: Meeting, home: Home, current: bool, fmt: str
-) -> bytes:
+def build(db: Db, meeting: Meeting, home: Home, current: bool, fmt: str) -> bytes:
     """The file (or a zip of per-chart files) for one format."""
     with reading(*db) as con:
         section = meeting_section(con, meeting, home, current=current)
@@ -55,9 +53,7 @@ def build(
         return buffer.getvalue()
 
 
-def show_downloads(
-    db: tuple[str, tuple[int, int]], meeting: Meeting, home: Home, current: bool
-) -> None:
+def show_downloads(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
     st.subheader("Exportera")
     missing = browser_missing()
     if missing:

@@ -9,25 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from stats.analysis.indicators import load_indicators
-from stats.app.common import (
-    NO_DATA,
-    Db,
-    cell,
-    load_chart,
-    load_series_with_data,
-    missing_text,
-    open_database,
-    rank_text,
-    show_drawn,
-    show_ranked_bars,
-    show_static_table,
-    with_frame,
-)
+from stats.analysis.monthly import compare_month
+from stats.app.charts import load_chart, show_drawn, with_frame
+from stats.app.common import rank_text, show_ranked_bars
+from stats.app.db import Db, load_series_with_data
+from stats.app.declared import NO_DATA, missing_text
+from stats.app.page import page
+from stats.app.tables import cell, show_static_table
 from stats.catalog.load import load_catalog
-from stats.config import load_settings
-from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, format_period
-from stats.periods import shift_month
 from stats.present.describe import PRELIMINARY
 from stats.present.spec import Chart, ChartSpec
 from stats.regions import load_regions
@@ -50,19 +40,21 @@ RATES = {
 MONTH_POPULATION = "folkmangd_manad"
 YEAR_END_POPULATION = {"folkmangd_ar", "folkmangd_kommun_2020"}
 VIEWS = {"value": "Månadsvärde", "rolling_12": "Rullande 12 månader"}
+LEAD = (
+    "Månadstal för lediga platser, varsel och konkurser med förändring mot föregående "
+    "månad och samma månad året innan, jämförelse per 1 000 invånare med länets plats "
+    "bland de 21 länen, arbetslöshet per län och BRP."
+)
 
 
 def change_table(row: pd.Series, unit: str) -> pd.DataFrame:
     """The chosen month against the previous month, the same month a year earlier and 12 months."""
     period = str(row["period"])
-    previous = format_period(shift_month(period, -1))
-    year_ago = format_period(shift_month(period, -12))
-    window = f"{format_period(shift_month(period, -11))}–{format_period(period)}"
-    window_ago = f"{format_period(shift_month(period, -23))}–{year_ago}"
     rolling, rolling_ago = row["rolling_12"], row["rolling_12_year_ago"]
-    both = not (pd.isna(rolling) or pd.isna(rolling_ago))
-    rolling_change = rolling - rolling_ago if both else None
-    rolling_pct = 100 * (rolling - rolling_ago) / rolling_ago if both and rolling_ago > 0 else None
+    compared = compare_month(period, rolling, rolling_ago)
+    previous, year_ago = format_period(compared.previous), format_period(compared.year_ago)
+    window = "–".join(format_period(p) for p in compared.window)
+    window_ago = "–".join(format_period(p) for p in compared.window_ago)
     value = cell(row["value"], format_number(row["value"]))
     if pd.notna(row["preliminary"]) and bool(row["preliminary"]):
         value += f" ({PRELIMINARY})"
@@ -83,8 +75,8 @@ def change_table(row: pd.Series, unit: str) -> pd.DataFrame:
         (f"Förändring mot {year_ago}, procent", pct(row["change_year_pct"])),
         (f"Rullande 12 månader ({window})", number(rolling)),
         (f"Rullande 12 månader året innan ({window_ago})", number(rolling_ago)),
-        ("Förändring, rullande 12 månader, antal", number(rolling_change, True)),
-        ("Förändring, rullande 12 månader, procent", pct(rolling_pct)),
+        ("Förändring, rullande 12 månader, antal", number(compared.rolling_change, True)),
+        ("Förändring, rullande 12 månader, procent", pct(compared.rolling_pct)),
     ]
     return pd.DataFrame(rows, columns=["Uppgift", "Värde"])
 
@@ -292,15 +284,8 @@ def show_brp(db: Db, home: str, available: set[str]) -> None:
 
 def render() -> None:
     """The whole page; returns early with a message when there is nothing to show."""
-    st.title("Arbetsmarknad och företag")
-    st.caption(
-        "Månadstal för lediga platser, varsel och konkurser med förändring mot föregående "
-        "månad och samma månad året innan, jämförelse per 1 000 invånare med länets plats "
-        "bland de 21 länen, arbetslöshet per län och BRP."
-    )
-    db = open_database()
-    home = load_settings().home_region
-    try:
+    with page("Arbetsmarknad och företag", LEAD) as ctx:
+        db, home = ctx.db, ctx.home
         available = set() if db is None else load_series_with_data(*db)
         if db is None or not available:
             st.info(NO_DATA)
@@ -308,8 +293,6 @@ def render() -> None:
         show_changes(db, home, available)
         show_rates(db, home)
         show_brp(db, home, available)
-    except StatsError as exc:
-        st.error(str(exc))
 
 
 render()

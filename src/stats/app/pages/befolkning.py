@@ -8,16 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from stats.analysis.indicators import run_query
-from stats.app.common import NO_DATA, reading, show_chart, show_table
-from stats.config import load_settings
-from stats.errors import StatsError
+from stats.app.charts import show_chart
+from stats.app.db import reading
+from stats.app.declared import NO_DATA
+from stats.app.page import page
+from stats.app.tables import show_table
 from stats.fmt import format_number, format_percent, format_period
 from stats.present.citation import ckm_note
 from stats.present.describe import frame_alt_text, value_frame
 from stats.present.figures import line_figure
 from stats.regions import load_regions
 from stats.store.read import series_meta
-from stats.store.write import db_signature
 
 SERIES = "folkmangd_manad"
 QUERY = "folkmangd_manad_total"
@@ -73,25 +74,10 @@ def show_population(name: str, rows: pd.DataFrame, meta: dict[str, Any], note: s
     show_chart(figure, frame_alt_text(rows, title, UNIT), meta, [note, ckm_note(meta)])
 
 
-def render() -> None:
-    """The whole page; returns early with a message when there is nothing to show."""
-    st.title("Befolkning per månad")
-    settings = load_settings()
+def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) -> None:
+    """The latest values, one chart each and a table for the home län and Riket."""
     regions = load_regions()
-    home = settings.home_region
     home_name = regions.name(home)
-    signature = db_signature(settings.db_path)
-    if signature is None:
-        st.info(NO_DATA)
-        return
-    try:
-        frame, meta = load_population(str(settings.db_path), signature)
-    except StatsError as exc:
-        st.error(str(exc))
-        return
-    if meta is None or frame.empty:
-        st.info(NO_DATA)
-        return
     home_rows = frame[frame["region_code"] == home].sort_values("period")
     riket_rows = frame[frame["region_code"] == regions.riket_code].sort_values("period")
     if home_rows.empty:
@@ -119,6 +105,16 @@ def render() -> None:
     with st.expander("Visa som tabell"):
         long = pd.concat([rows.assign(series=name) for name, rows in shown.items()])
         show_table(value_frame(long))
+
+
+def render() -> None:
+    """The whole page; returns early with a message when there is nothing to show."""
+    with page("Befolkning per månad") as ctx:
+        frame, meta = (pd.DataFrame(), None) if ctx.db is None else load_population(*ctx.db)
+        if meta is None or frame.empty:
+            st.info(NO_DATA)
+            return
+        show_home_and_riket(frame, meta, ctx.home)
 
 
 render()

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from stats.analysis.circular import load_sets
-from stats.app.common import (
-    Db,
-    load_chart,
-    load_series_with_data,
-    missing_text,
-    open_database,
-    percent_range,
-    reading,
-    show_drawn,
-    show_table,
-    with_frame,
-)
+from stats.analysis.totals import total_code
+from stats.app.charts import load_chart, show_drawn, with_frame
+from stats.app.db import Db, load_series_with_data, reading
+from stats.app.declared import missing_text
+from stats.app.page import page
+from stats.app.tables import percent_range, show_table
 from stats.catalog.load import load_catalog
-from stats.config import load_settings
-from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, keep_dates_whole
 from stats.present.citation import source_caption
 from stats.present.spec import ChartSpec
@@ -54,8 +45,11 @@ Filformat: CSV med `,` eller `;` som avgränsare, eller XLSX (första bladet). I
 `stats import-sni fil.csv` (eller `stats import-sni fil.xlsx`). Alla rader kontrolleras; en
 felaktig rad stoppar hela filen med radnummer och orsak.
 """
-# BAS writes the total of both sexes as "1+2", "Totalt" or "Samtliga"
-_TOTAL = re.compile(r"^(tot|samtliga|båda|1\+2)", re.IGNORECASE)
+LEAD = (
+    "Andelen sysselsatta i den cirkulära sektorn (reparation, återvinning, återbruk och "
+    "uthyrning) räknad för varje definition av vilka SNI-koder som ingår, eftersom "
+    "avgränsningen diskuteras nationellt och internationellt."
+)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -69,10 +63,8 @@ def load_bas_groups(
             return pd.DataFrame(), None
         _, codes = series_codes(con, BAS)
         labels = series_labels(con, BAS, ["SNI2007", "Kon"])
-        sexes = codes.get("Kon", [])
-        kon_labels = labels.get("Kon", {})
-        totals = [c for c in sexes if _TOTAL.match(c) or _TOTAL.match(kon_labels.get(c, ""))]
-        total = totals[0] if totals else None
+        # BAS writes the total of both sexes as "1+2", "Totalt" or "Samtliga"
+        total = total_code(codes.get("Kon", []), labels.get("Kon", {}))
         dims = {} if total is None else {"Kon": total}
         sni_labels = labels.get("SNI2007", {})
         parts = [
@@ -173,15 +165,8 @@ def show_shares(db: Db, frame: pd.DataFrame, home: str) -> None:
 
 def render() -> None:
     """The whole page: the share when a file is imported, else what file is needed."""
-    st.title("Cirkulär ekonomi")
-    st.caption(
-        "Andelen sysselsatta i den cirkulära sektorn (reparation, återvinning, återbruk och "
-        "uthyrning) räknad för varje definition av vilka SNI-koder som ingår, eftersom "
-        "avgränsningen diskuteras nationellt och internationellt."
-    )
-    db = open_database()
-    home = load_settings().home_region
-    try:
+    with page("Cirkulär ekonomi", LEAD) as ctx:
+        db, home = ctx.db, ctx.home
         available = set() if db is None else load_series_with_data(*db)
         frame = load_chart(*db, SPEC, home).frame if db and IMPORTED in available else None
         if db is None or frame is None or frame.empty:
@@ -192,8 +177,6 @@ def render() -> None:
         with st.expander("Definitionsuppsättningar (SNI-koder, källa, version)"):
             # a static table wraps the long source texts and code lists instead of cutting them
             st.table(sets_table(), hide_index=True)
-    except StatsError as exc:
-        st.error(str(exc))
 
 
 render()

@@ -24,16 +24,16 @@ from stats.app.auth import (
     attempt,
     expired,
 )
-from stats.app.common import open_database, reading
-from stats.app.meeting_common import KIND_TEXT, plain
+from stats.app.db import open_database, reading
+from stats.app.meeting_common import KIND_TEXT
+from stats.app.page import page
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
-from stats.errors import StatsError
 from stats.ingest.imports import import_content
 from stats.meetings.files import list_meetings, meetings_dir, save_meeting
 from stats.meetings.model import Highlight, Meeting, SaveConflict, freeze
 from stats.present.spec import spec_from_dict
-from stats.text import clean
+from stats.text import clean, escape_markdown
 
 REGION_SETS = {"hemlan": "Hemlänet", "riket": "Riket", "grannlan": "Grannlänen",
                "lan": "Alla län", "hemlan_kommuner": "Hemlänets kommuner"}  # fmt: skip
@@ -126,7 +126,8 @@ def edit_highlights(meeting: Meeting) -> Meeting:
     for i, h in enumerate(meeting.highlights):
         text = st.text_area(f"Höjdpunkt {i + 1}", h.text, key=f"h{meeting.date}{i}")
         if h.claim is not None:
-            st.caption(f"Kopplad till {h.claim.indicator} ({h.claim.comparison}).")
+            claim = escape_markdown(f"{h.claim.indicator} ({h.claim.comparison})")
+            st.caption(f"Kopplad till {claim}.")
         if not st.checkbox("Ta bort", key=f"hx{meeting.date}{i}"):
             kept.append(replace(h, text=text))
     new = st.text_area("Ny höjdpunkt", key=f"hnew{meeting.date}")
@@ -134,7 +135,7 @@ def edit_highlights(meeting: Meeting) -> Meeting:
         kept.append(Highlight(text=new))
     with st.expander("Ordval och gränser"):
         for span, words in threshold_rows():
-            st.markdown(f"- {plain(span)}: {plain(words)}")
+            st.markdown(f"- {escape_markdown(span)}: {escape_markdown(words)}")
     return replace(meeting, highlights=tuple(kept))
 
 
@@ -143,7 +144,9 @@ def edit_charts(meeting: Meeting) -> Meeting:
     charts = list(meeting.charts)
     for i, spec in enumerate(charts):
         cols = st.columns([6, 1, 1, 1])
-        cols[0].markdown(f"{i + 1}. {plain(spec.title or load_indicators()[spec.indicator].title)}")
+        cols[0].markdown(
+            f"{i + 1}. {escape_markdown(spec.title or load_indicators()[spec.indicator].title)}"
+        )
         if cols[1].button("↑", key=f"up{i}", disabled=i == 0):
             charts[i - 1], charts[i] = charts[i], charts[i - 1]
         if cols[2].button("↓", key=f"down{i}", disabled=i == len(charts) - 1):
@@ -182,7 +185,8 @@ def save(meeting: Meeting, base: int, who: str) -> None:
     try:
         saved = save_meeting(meetings_dir(), meeting, base, by=who)
     except SaveConflict as exc:
-        st.error(str(exc))
+        # the message names who saved: a name someone typed
+        st.error(escape_markdown(str(exc)))
         return
     st.session_state["base"] = {saved.date: saved.revision}
     st.success(f"Sparat (version {saved.revision}).")
@@ -222,31 +226,29 @@ def import_section() -> None:
         if outcome.ok:
             st.success(f"Importerat: {outcome.rows} rader.")
         else:
-            st.error(outcome.message)
+            # the reason quotes the file's rows
+            st.error(escape_markdown(outcome.message))
 
 
 def render() -> None:
-    st.title("Förbered möte")
-    if not signed_in():
-        return
-    who = str(st.session_state["analyst"])
-    st.caption(f"Inloggad som {plain(who)}.")
-    if st.button("Logga ut"):
-        sign_out()
-        st.rerun()
-    home = load_settings().home_region
-    meeting = choose(list_meetings(meetings_dir(), home), home)
-    base = st.session_state.setdefault("base", {}).get(meeting.date, meeting.revision)
-    st.session_state["base"][meeting.date] = base
-    edited = edit_charts(edit_highlights(edit_details(meeting)))
-    st.link_button("Förhandsgranska mötessidan", f"mote?datum={meeting.date}")
-    if st.button("Spara", type="primary"):
-        save(edited, base, who)
-    freeze_section(meeting, base, who, home)
-    import_section()
+    """The whole page, behind the analyst sign-in."""
+    with page("Förbered möte") as ctx:
+        if not signed_in():
+            return
+        who = str(st.session_state["analyst"])
+        st.caption(f"Inloggad som {escape_markdown(who)}.")
+        if st.button("Logga ut"):
+            sign_out()
+            st.rerun()
+        meeting = choose(list_meetings(meetings_dir(), ctx.home), ctx.home)
+        base = st.session_state.setdefault("base", {}).get(meeting.date, meeting.revision)
+        st.session_state["base"][meeting.date] = base
+        edited = edit_charts(edit_highlights(edit_details(meeting)))
+        st.link_button("Förhandsgranska mötessidan", f"mote?datum={meeting.date}")
+        if st.button("Spara", type="primary"):
+            save(edited, base, who)
+        freeze_section(meeting, base, who, ctx.home)
+        import_section()
 
 
-try:
-    render()
-except StatsError as exc:
-    st.error(str(exc))
+render()

@@ -9,7 +9,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from stats.app.common import declared_tables, ordered_series, reading
+from stats.app.db import Db, reading
+from stats.app.declared import declared_tables, ordered_series
+from stats.app.page import page
 from stats.catalog.load import Series, load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
@@ -18,7 +20,7 @@ from stats.ingest.snapshot import read_manifest
 from stats.present.citation import cited_tables, declared_publisher
 from stats.present.describe import NO_VALUE
 from stats.store.read import series_overview
-from stats.store.write import db_signature
+from stats.text import escape_markdown
 
 OUTCOMES = {"new release": "ny version", "unchanged": "oförändrad", "failed": "misslyckades"}
 SNAPSHOT = "Inbäddad ögonblicksbild"
@@ -59,18 +61,21 @@ def _date(value: Any) -> str:
     try:
         return format_date(value if isinstance(value, datetime | str) else str(value))
     except StatsError:
-        return str(value)
+        return escape_markdown(str(value))
 
 
 def attempt_text(row: pd.Series) -> str:
-    """The last fetch attempt in one line, e.g. "2026-11-28: misslyckades: …"."""
+    """The last fetch attempt in one line, e.g. "2026-11-28: misslyckades: …".
+
+    The source's message is outside text: escaped, as the static table reads Markdown.
+    """
     if pd.isna(row.get("attempted_at")):
         return "Inget försök ännu"
     outcome = OUTCOMES.get(str(row["attempt_outcome"]), str(row["attempt_outcome"]))
     text = f"{_date(row['attempted_at'])}: {outcome}"
     message = row.get("attempt_message")
     if not row["attempt_ok"] and isinstance(message, str) and message:
-        text += f": {message}"
+        text += f": {escape_markdown(message)}"
     return text
 
 
@@ -89,6 +94,7 @@ def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
             "Tabeller": "; ".join(declared_tables(series)) or "Anges inte i katalogen",
         }
     meta = json.loads(row["meta"])
+    vintages = row["vintages"]
     return {
         "Serie": series.title,
         "Hämtad": _date(row["fetched_at"]),
@@ -97,39 +103,40 @@ def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
         "Ursprung": SNAPSHOT if row["from_snapshot"] else FETCHED,
         "Versioner": format_number(int(row["releases"])),
         "Rader": format_number(int(row["row_count"])),
-        "Årgångar": str(row["vintages"]) if isinstance(row["vintages"], str) else "Inga",
-        "Tabeller": cited_tables(meta),
+        # vintages and table titles come from the source's metadata
+        "Årgångar": escape_markdown(vintages) if isinstance(vintages, str) else "Inga",
+        "Tabeller": escape_markdown(cited_tables(meta)),
     }
 
 
 def show_failures(series: list[Series], by_id: dict[str, pd.Series]) -> None:
-    """One warning per series whose last fetch failed, with the whole message."""
+    """One warning per series whose last fetch failed, with the whole message as text."""
     for s in series:
         row = by_id.get(s.id)
         if row is not None and not pd.isna(row["attempted_at"]) and not row["attempt_ok"]:
             message = str(row["attempt_message"] or "inget felmeddelande").rstrip(".")
             st.warning(
                 f"**{s.title}**: hämtningen {_date(row['attempted_at'])} misslyckades: "
-                f"{message}. Sidorna visar den senaste lyckade versionen."
+                f"{escape_markdown(message)}. Sidorna visar den senaste lyckade versionen."
             )
 
 
-def render() -> None:
-    """The whole page."""
-    st.title("Datakällor")
-    st.markdown(EXPLANATION)
-    settings = load_settings()
-    try:
-        catalog = load_catalog()
-        signature = db_signature(settings.db_path)
-        overview = (
-            pd.DataFrame()
-            if signature is None
-            else load_overview(str(settings.db_path), signature, snapshot_hashes())
-        )
-    except StatsError as exc:
-        st.error(str(exc))
-        return
+def show_publisher(publisher: str, rows: list[dict[str, str]]) -> None:
+    """One publisher's series in a static table (long titles and messages wrap)."""
+    st.subheader(publisher)
+    table = pd.DataFrame(rows)
+    for column in ("Hämtad", "Källan uppdaterad", "Senaste hämtningsförsök"):
+        table[column] = table[column].map(keep_dates_whole)
+    numbers = table.style.set_properties(
+        subset=["Versioner", "Rader"], **{"text-align": "right !important"}
+    )
+    st.table(numbers, hide_index=True)
+
+
+def show_sources(db: Db | None) -> None:
+    """Failed fetches first, then one table per publisher."""
+    catalog = load_catalog()
+    overview = pd.DataFrame() if db is None else load_overview(*db, snapshot_hashes())
     by_id = {str(r["series_id"]): r for _, r in overview.iterrows()} if not overview.empty else {}
     series = ordered_series(catalog)
     show_failures(series, by_id)
@@ -137,15 +144,14 @@ def render() -> None:
     for s in series:
         groups.setdefault(declared_publisher(s), []).append(series_row(s, by_id.get(s.id)))
     for publisher, rows in groups.items():
-        st.subheader(publisher)
-        table = pd.DataFrame(rows)
-        for column in ("Hämtad", "Källan uppdaterad", "Senaste hämtningsförsök"):
-            table[column] = table[column].map(keep_dates_whole)
-        # a static table wraps long titles and messages instead of cutting them off
-        numbers = table.style.set_properties(
-            subset=["Versioner", "Rader"], **{"text-align": "right !important"}
-        )
-        st.table(numbers, hide_index=True)
+        show_publisher(publisher, rows)
+
+
+def render() -> None:
+    """The whole page."""
+    with page("Datakällor") as ctx:
+        st.markdown(EXPLANATION)
+        show_sources(ctx.db)
 
 
 render()

@@ -5,32 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from stats.analysis.highlights import HighlightCheck, check_highlights
-from stats.app.common import open_database, reading, show_prepared
-from stats.app.meeting_common import (
-    KIND_TEXT,
-    STATUS_ICON,
-    load_pinned_chart,
-    meeting_when,
-    plain,
-)
+from stats.app.charts import show_prepared
+from stats.app.db import Db, reading
+from stats.app.meeting_common import STATUS_ICON, load_pinned_chart, meeting_line
 from stats.app.meeting_export import show_downloads
-from stats.config import load_settings
-from stats.errors import StatsError
+from stats.app.page import page
 from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
 from stats.meetings.model import Change, Meeting, changes_since, meeting_place, pinned_releases
 from stats.regions import Home
+from stats.text import escape_markdown
 
 PARAM = "datum"
 
 
-def choose_meeting() -> Meeting | None:
+def choose_meeting(home: str) -> Meeting | None:
     """The meeting in the URL (?datum=2024-06-17), or a picker that puts it there.
 
     The URL value is public input: it is only ever used after `find_meeting` has accepted it
     as a calendar date, and it is never shown back.
     """
     directory = meetings_dir()
-    home = load_settings().home_region
     wanted = st.query_params.get(PARAM)
     if wanted:
         try:
@@ -50,32 +44,38 @@ def choose_meeting() -> Meeting | None:
     return next(m for m in meetings if m.date == picked)
 
 
+def check_line(check: HighlightCheck) -> str:
+    """The check against current data in one line (it quotes the claim as the file has it)."""
+    result = check.current
+    icon = STATUS_ICON.get(result.status, "")
+    line = (
+        f"{icon} {escape_markdown(result.observed)}"
+        if result.status == "kan inte prövas"
+        else f"{icon} Aktuella data: {result.status}. {escape_markdown(result.observed)}"
+    )
+    if result.suggested:
+        line += f" Förslag på formulering: ”{escape_markdown(result.suggested)}”."
+    return line
+
+
 def show_highlights(meeting: Meeting, checks: list[HighlightCheck]) -> None:
     st.subheader("Det viktigaste")
     by_index = {check.index: check for check in checks}
     for i, highlight in enumerate(meeting.highlights):
         with st.container(border=True):
-            st.markdown(plain(highlight.text))
+            st.markdown(escape_markdown(highlight.text))
             check = by_index.get(i)
             if check is None:
                 if highlight.note:
-                    st.caption(plain(highlight.note))
+                    st.caption(escape_markdown(highlight.note))
                 continue
-            result = check.current
-            icon = STATUS_ICON.get(result.status, "")
-            line = (
-                f"{icon} {result.observed}"
-                if result.status == "kan inte prövas"
-                else f"{icon} Aktuella data: {result.status}. {result.observed}"
-            )
-            if result.suggested:
-                line += f" Förslag på formulering: ”{result.suggested}”."
             if check.flagged:
-                st.warning(line)
+                st.warning(check_line(check))
             else:
-                st.caption(line)
+                st.caption(check_line(check))
             if meeting.frozen and check.presented is not None:
-                st.caption(f"Vid mötet: {check.presented.status}. {check.presented.observed}")
+                presented = check.presented
+                st.caption(f"Vid mötet: {presented.status}. {escape_markdown(presented.observed)}")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -94,58 +94,70 @@ def meeting_state(
     return pinned, missing, checks, changes
 
 
-def render() -> None:
-    home = load_settings().home_region
-    meeting = choose_meeting()
-    if meeting is None:
-        return
-    st.title(f"{plain(meeting.title)}, {meeting.date}")
-    st.caption(plain(f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {meeting_when(meeting)}"))
-    db = open_database()
-    if db is None:
-        st.info("Ingen data ännu — kör `stats refresh`")
-        return
-    pinned, missing, checks, changes = meeting_state(*db, meeting, home)
+def show_frozen(
+    meeting: Meeting, pinned: list[int], missing: list[str], changes: list[Change]
+) -> tuple[bool, tuple[int, ...] | None]:
+    """The frozen state, a switch to current data and what changed; (current, releases)."""
+    assert meeting.frozen is not None
     releases: tuple[int, ...] | None = None
-    current = meeting.frozen is None
-    if meeting.frozen:
-        current = st.toggle("Visa aktuella data", value=False)
-        if current:
-            st.info("Visar aktuella data, inte det som visades vid mötet.")
-        else:
-            releases = tuple(pinned)
-            st.success(f"Fryst: {meeting.frozen.label()}.")
-        if missing:
-            st.warning(
-                "De frysta versionerna av "
-                + ", ".join(missing)
-                + " finns inte i den här databasen; de diagrammen blir tomma."
-            )
-        if changes:
-            with st.expander(f"Vad har ändrats sedan mötet ({len(changes)})"):
-                for change in changes:
-                    st.markdown("- " + plain(change.describe()))
+    current = st.toggle("Visa aktuella data", value=False)
+    if current:
+        st.info("Visar aktuella data, inte det som visades vid mötet.")
     else:
-        st.info("Mötet är inte fryst: diagrammen visar aktuella data.")
-    if meeting.notes:
-        st.caption(plain(meeting.notes))
-    show_highlights(meeting, checks)
+        releases = tuple(pinned)
+        st.success(f"Fryst: {meeting.frozen.label()}.")
+    if missing:
+        st.warning(
+            "De frysta versionerna av "
+            + ", ".join(missing)
+            + " finns inte i den här databasen; de diagrammen blir tomma."
+        )
+    if changes:
+        with st.expander(f"Vad har ändrats sedan mötet ({len(changes)})"):
+            for change in changes:
+                st.markdown("- " + escape_markdown(change.describe()))
+    return current, releases
+
+
+def show_charts(
+    db: Db, meeting: Meeting, home: Home, current: bool, releases: tuple[int, ...] | None
+) -> None:
+    """Each chart under its (escaped) title, its table behind a switch."""
     st.subheader("Diagram")
     for number, spec in enumerate(meeting.charts):
-        prepared = load_pinned_chart(
-            *db, spec, meeting_place(meeting, home, current=current), releases
-        )
-        chart = prepared.chart
-        st.markdown(f"#### {plain(chart.title)}")
-        if chart.frame.empty:
-            st.info(f"{plain(chart.title)}: Ingen data ännu — kör `stats refresh`")
+        place = meeting_place(meeting, home, current=current)
+        prepared = load_pinned_chart(*db, spec, place, releases)
+        title = escape_markdown(prepared.chart.title)
+        st.markdown(f"#### {title}")
+        if prepared.chart.frame.empty:
+            st.info(f"{title}: Ingen data ännu — kör `stats refresh`")
             continue
         show_prepared(prepared, table_key=f"tabell-{number}")
-    if st.toggle("Exportera för protokoll och bilder", key="export"):
-        show_downloads(db, meeting, home, current)
 
 
-try:
-    render()
-except StatsError as exc:
-    st.error(str(exc))
+def render() -> None:
+    """The whole page: the meeting in the URL, or a picker."""
+    with page() as ctx:
+        meeting = choose_meeting(ctx.home)
+        if meeting is None:
+            return
+        st.title(f"{escape_markdown(meeting.title)}, {meeting.date}")
+        st.caption(meeting_line(meeting))
+        if ctx.db is None:
+            st.info("Ingen data ännu — kör `stats refresh`")
+            return
+        pinned, missing, checks, changes = meeting_state(*ctx.db, meeting, ctx.home)
+        if meeting.frozen:
+            current, releases = show_frozen(meeting, pinned, missing, changes)
+        else:
+            current, releases = True, None
+            st.info("Mötet är inte fryst: diagrammen visar aktuella data.")
+        if meeting.notes:
+            st.caption(escape_markdown(meeting.notes))
+        show_highlights(meeting, checks)
+        show_charts(ctx.db, meeting, ctx.home, current, releases)
+        if st.toggle("Exportera för protokoll och bilder", key="export"):
+            show_downloads(ctx.db, meeting, ctx.home, current)
+
+
+render()

@@ -8,13 +8,21 @@ import pandas as pd
 import streamlit as st
 
 from stats import config
-from stats.app.common import open_database, reading, show_static_table
-from stats.app.meeting_common import KIND_TEXT, meeting_when, plain
+from stats.app.db import Db, reading
+from stats.app.meeting_common import meeting_line
+from stats.app.page import page, show_error
+from stats.app.tables import show_static_table
 from stats.errors import StatsError
 from stats.fmt import format_date
 from stats.meetings.files import list_meetings, meetings_dir
 from stats.meetings.model import Meeting, next_meeting
 from stats.store.read import series_overview
+from stats.text import escape_markdown
+
+LEAD = (
+    "Statistikavsnittet för varje möte: de diagram och höjdpunkter analytikern presenterar. "
+    "Ett fryst möte visar exakt de siffror som visades."
+)
 
 
 def meeting_link(meeting: Meeting) -> str:
@@ -29,9 +37,10 @@ def show_meeting(meeting: Meeting, *, upcoming: bool) -> None:
         else ("kommande" if upcoming else "inte fryst")
     )
     with st.container(border=True):
-        st.markdown(f"**[{plain(meeting.title)}, {meeting.date}]({meeting_link(meeting)})**")
+        title = escape_markdown(meeting.title)
+        st.markdown(f"**[{title}, {meeting.date}]({meeting_link(meeting)})**")
         st.caption(
-            f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {meeting_when(meeting)} · "
+            f"{meeting_line(meeting)} · "
             f"{len(meeting.charts)} diagram, {len(meeting.highlights)} höjdpunkter · "
             f"{status}"
         )
@@ -62,47 +71,55 @@ def freshness(db_path: str, signature: tuple[int, int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-st.title("Regional näringslivsdialog")
-st.write(
-    "Statistikavsnittet för varje möte: de diagram och höjdpunkter analytikern presenterar. "
-    "Ett fryst möte visar exakt de siffror som visades."
-)
-try:
-    meetings = list_meetings(meetings_dir(), config.load_settings().home_region)
-except StatsError as exc:
-    st.error(str(exc))
-    meetings = []
-today = config.today()
-upcoming = [m for m in meetings if m.date >= today.isoformat()]
-past = sorted(
-    (m for m in meetings if m.date < today.isoformat()), key=lambda m: m.date, reverse=True
-)
-nxt = next_meeting(meetings, today)
-st.header("Nästa möte")
-if nxt is None:
-    st.info("Inget kommande möte är inlagt.")
-else:
-    show_meeting(nxt, upcoming=True)
-st.header("Tidigare möten")
-if not past:
-    st.info("Inga tidigare möten.")
-for meeting in past:
-    show_meeting(meeting, upcoming=False)
-others = [m for m in upcoming if m is not nxt]
-if others:
-    st.header("Senare möten")
-    for meeting in others:
-        show_meeting(meeting, upcoming=True)
+def show_meetings(home: str) -> None:
+    """The next meeting, the earlier ones newest first, then any later ones."""
+    try:
+        meetings = list_meetings(meetings_dir(), home)
+    except StatsError as exc:
+        show_error(exc)
+        meetings = []
+    today = config.today().isoformat()
+    upcoming = [m for m in meetings if m.date >= today]
+    past = sorted((m for m in meetings if m.date < today), key=lambda m: m.date, reverse=True)
+    nxt = next_meeting(meetings, config.today())
+    st.header("Nästa möte")
+    if nxt is None:
+        st.info("Inget kommande möte är inlagt.")
+    else:
+        show_meeting(nxt, upcoming=True)
+    st.header("Tidigare möten")
+    if not past:
+        st.info("Inga tidigare möten.")
+    for meeting in past:
+        show_meeting(meeting, upcoming=False)
+    others = [m for m in upcoming if m is not nxt]
+    if others:
+        st.header("Senare möten")
+        for meeting in others:
+            show_meeting(meeting, upcoming=True)
 
-st.header("Datakällornas aktualitet")
-db = open_database()
-try:
-    table = freshness(*db) if db else pd.DataFrame()
-except StatsError as exc:
-    st.error(str(exc))
-    table = pd.DataFrame()
-if table.empty:
-    st.info("Ingen data ännu — kör `stats refresh`")
-else:
-    show_static_table(table, ["Serier med data"])
-    st.caption("Mer per serie under Datakällor.")
+
+def show_freshness(db: Db | None) -> None:
+    """Per publisher, when its series were fetched and last updated at the source."""
+    st.header("Datakällornas aktualitet")
+    try:
+        table = freshness(*db) if db else pd.DataFrame()
+    except StatsError as exc:
+        show_error(exc)
+        table = pd.DataFrame()
+    if table.empty:
+        st.info("Ingen data ännu — kör `stats refresh`")
+    else:
+        show_static_table(table, ["Serier med data"])
+        st.caption("Mer per serie under Datakällor.")
+
+
+def render() -> None:
+    """The whole page."""
+    with page("Regional näringslivsdialog") as ctx:
+        st.write(LEAD)
+        show_meetings(ctx.home)
+        show_freshness(ctx.db)
+
+
+render()

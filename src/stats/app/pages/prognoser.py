@@ -7,22 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from stats.app.common import (
-    NO_DATA,
-    Db,
-    cell,
-    load_chart,
-    load_series_with_data,
-    missing_text,
-    open_database,
-    reading,
-    show_drawn,
-    show_table,
-    with_frame,
-)
+from stats.analysis.projections import OUTCOME, label_vintages, passed_years, vintage_differences
+from stats.app.charts import load_chart, show_drawn, with_frame
+from stats.app.db import Db, load_series_with_data, reading
+from stats.app.declared import NO_DATA, missing_text
+from stats.app.page import page
+from stats.app.tables import cell, show_table
 from stats.catalog.load import load_catalog
-from stats.config import load_settings
-from stats.errors import StatsError
 from stats.fmt import format_number, format_percent, keep_dates_whole
 from stats.present.citation import source_caption
 from stats.present.describe import NO_VALUE
@@ -33,10 +24,13 @@ from stats.store.read import series_codes, series_frame, series_meta
 PRINTED = "befolkningsprognos_statistiknyheter"
 # SCB's projection tables, fetched online; without them only the printed news figures exist
 TABLES = ("befolkningsprognos", "befolkningsprognos_2021", "befolkningsprognos_2022")
-OUTCOME = "Utfall, folkmängd 31 december"
 HORIZONS = ("2030", "2035", "2040")
 REGION_KEY = "prognos_region"
 INSTEAD_KEY = "prognos_i_stallet"
+LEAD = (
+    "Varje sparad årgång av SCB:s befolkningsframskrivning bredvid den faktiska folkmängden, "
+    "skillnaden mellan årgångarna vid valda år och hur väl de har träffat hittills."
+)
 SPEC = ChartSpec(
     "prognos_mot_utfall",
     regions=("riket", "lan", "kommuner"),
@@ -66,54 +60,30 @@ def load_printed_change(
         return pd.concat(parts, ignore_index=True), meta
 
 
-def vintage_label(row: pd.Series, both_kinds: set[str]) -> str:
-    """ "Framskrivning 2022", naming the source kind when a vintage has both a table and news."""
-    text = f"Framskrivning {row['vintage']}"
-    return f"{text} ({row['source_kind']})" if row["vintage"] in both_kinds else text
-
-
-def labelled(rows: pd.DataFrame) -> pd.DataFrame:
-    """Projection rows with a legend name per vintage, plus the outcome as a series of its own."""
-    kinds = rows.groupby("vintage")["source_kind"].nunique()
-    both = set(kinds[kinds > 1].index)
-    named = rows.assign(series=[vintage_label(r, both) for _, r in rows.iterrows()])
-    outcome = (
-        rows.dropna(subset=["actual"])
-        .drop_duplicates("period")
-        .assign(series=OUTCOME, value=lambda f: f["actual"], vintage="utfall")
-    )
-    return pd.concat([named, outcome], ignore_index=True).sort_values(["series", "period"])
-
-
-def differences(rows: pd.DataFrame, horizons: list[str]) -> pd.DataFrame:
+def differences_table(projections: pd.DataFrame, years: list[str]) -> pd.DataFrame:
     """Each vintage at the chosen years against the newest vintage with a value that year."""
-    out = []
-    for year in horizons:
-        at = rows[(rows["period"] == year) & rows["value"].notna()].sort_values("vintage")
-        if at.empty:
-            continue
-        newest = at.iloc[-1]
-        for _, row in at.iterrows():
-            gap = newest["value"] - row["value"]
-            is_newest = row["series"] == newest["series"]
-            out.append(
-                {
-                    "Framskrivning": row["series"],
-                    "År": year,
-                    "Framskriven folkmängd": format_number(row["value"]),
-                    "Jämförs med": "Senaste framskrivningen" if is_newest else newest["series"],
-                    "Skillnad, senaste minus denna": "0"
-                    if is_newest
-                    else format_number(gap, signed=True),
-                    "Skillnad, procent": format_percent(100 * gap / row["value"], 1, signed=True),
-                }
-            )
-    return pd.DataFrame(out)
+    rows = vintage_differences(projections, years)
+    return pd.DataFrame(
+        {
+            "Framskrivning": rows["series"],
+            "År": rows["year"],
+            "Framskriven folkmängd": [format_number(v) for v in rows["value"]],
+            "Jämförs med": [
+                "Senaste framskrivningen" if newest else name
+                for newest, name in zip(rows["is_newest"], rows["newest"], strict=True)
+            ],
+            "Skillnad, senaste minus denna": [
+                "0" if newest else format_number(gap, signed=True)
+                for newest, gap in zip(rows["is_newest"], rows["gap"], strict=True)
+            ],
+            "Skillnad, procent": [format_percent(p, 1, signed=True) for p in rows["gap_pct"]],
+        }
+    )
 
 
-def accuracy(rows: pd.DataFrame) -> pd.DataFrame:
+def accuracy_table(projections: pd.DataFrame) -> pd.DataFrame:
     """Projected minus actual for the years that have an outcome."""
-    passed = rows.dropna(subset=["actual"]).sort_values(["period", "vintage"])
+    passed = passed_years(projections)
     return pd.DataFrame(
         {
             "Framskrivning": passed["series"],
@@ -200,7 +170,7 @@ def show_missing_region(regions: Regions, region: str, have: set[str], db: Db) -
 
 def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) -> None:
     """Chart of vintages and outcome, differences at the chosen years and accuracy so far."""
-    named = labelled(rows)
+    named = label_vintages(rows)
     projections = named[named["series"] != OUTCOME]
     has_outcome = len(projections) < len(named)
     title = f"Befolkningsframskrivningar{' och utfall' if has_outcome else ''}, {name}"
@@ -213,7 +183,7 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
         default=[y for y in HORIZONS if y in years] or years[-1:],
         key="prognos_horisonter",
     )
-    table = differences(projections, sorted(horizons))
+    table = differences_table(projections, sorted(horizons))
     if table.empty:
         st.info("Välj minst ett år.")
     else:
@@ -222,7 +192,7 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
             "Positiv skillnad: den senaste framskrivningen räknar med fler invånare det året."
         )
     st.subheader("Träffsäkerhet hittills")
-    passed = accuracy(projections)
+    passed = accuracy_table(projections)
     if not passed.empty:
         show_table(passed, numeric=list(passed.columns[2:]))
     elif "folkmangd_ar" not in load_series_with_data(*db):
@@ -231,21 +201,25 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
         st.info("Inget av de framskrivna åren har passerat ännu, så det finns inget utfall.")
 
 
+def show_printed(
+    printed: pd.DataFrame, meta: dict[str, Any] | None, region: str, home: str
+) -> None:
+    """SCB's printed change to the horizon for the region, when the news gave one."""
+    mine = printed_table(printed, region) if meta else pd.DataFrame()
+    if meta is not None and not mine.empty:
+        st.subheader("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
+        show_table(mine, numeric=["Förändring, personer", "Förändring, procent"])
+        st.caption(keep_dates_whole(source_caption(meta, home=home)))
+
+
 def render() -> None:
     """The whole page; returns early with a message when there is nothing to show."""
-    st.title("Befolkningsframskrivningar")
-    st.caption(
-        "Varje sparad årgång av SCB:s befolkningsframskrivning bredvid den faktiska folkmängden, "
-        "skillnaden mellan årgångarna vid valda år och hur väl de har träffat hittills."
-    )
-    db = open_database()
-    settings = load_settings()
-    home = settings.home_region
-    regions = load_regions()
-    try:
+    with page("Befolkningsframskrivningar", LEAD) as ctx:
+        db, home = ctx.db, ctx.home
         if db is None or not load_series_with_data(*db):
             st.info(NO_DATA)
             return
+        regions = load_regions()
         chart = load_chart(*db, SPEC, home)
         printed, meta = load_printed_change(*db)
         have = set(chart.frame["region_code"])
@@ -259,13 +233,7 @@ def render() -> None:
             st.info(f"Ingen framskriven folkmängd för {regions.name(region)} i databasen.")
         else:
             show_region(chart, rows, regions.name(region), home, db)
-        mine = printed_table(printed, region) if meta else pd.DataFrame()
-        if meta is not None and not mine.empty:
-            st.subheader("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
-            show_table(mine, numeric=["Förändring, personer", "Förändring, procent"])
-            st.caption(keep_dates_whole(source_caption(meta, home=home)))
-    except StatsError as exc:
-        st.error(str(exc))
+        show_printed(printed, meta, region, home)
 
 
 render()

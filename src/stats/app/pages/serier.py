@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from stats.app.common import (
-    NO_DATA,
-    declared_source,
-    ordered_series,
-    reading,
-    show_chart,
-    show_table,
-    swedish_key,
-)
+from stats.analysis.selection import default_code, region_order, unit_of
+from stats.app.charts import show_chart
+from stats.app.db import Db, load_series_with_data, reading
+from stats.app.declared import NO_DATA, declared_source, ordered_series
+from stats.app.page import page
+from stats.app.tables import show_table
 from stats.catalog.load import Catalog, Series, load_catalog
 from stats.config import load_settings
-from stats.errors import StatsError
 from stats.fmt import format_period
 from stats.present.citation import ckm_note, declared_publisher
 from stats.present.describe import frame_alt_text, symbol_key, value_decimals, value_frame
 from stats.present.figures import bar_figure, line_figure
-from stats.regions import Regions, load_regions
-from stats.store.read import (
-    series_codes,
-    series_frame,
-    series_labels,
-    series_meta,
-    series_with_data,
-)
-from stats.store.write import db_signature
+from stats.regions import load_regions
+from stats.store.read import series_codes, series_frame, series_labels, series_meta
+from stats.text import escape_markdown
 
 SERIES_KEY = "serie"
 FREQUENCY_TEXT = {"month": "per månad", "quarter": "per kvartal", "year": "per år"}
@@ -47,19 +36,10 @@ DIM_TITLES = {
     "Juridisk_form": "Juridisk form",
     "Civilstand": "Civilstånd",
 }
-# total codes as SCB, Tillväxtanalys and Kolada write them: TotSa, TotSA, tot, Summa, Samtliga
-_TOTAL = re.compile(r"^(tot|summa|samtliga|alla)", re.IGNORECASE)
 # Region Värmland and SKR: at most five lines per line chart stay readable
 MAX_LINES = 5
 
 Choices = tuple[dict[str, Any] | None, list[str], dict[str, list[str]], dict[str, dict[str, str]]]
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def load_available(db_path: str, signature: tuple[int, int]) -> set[str]:
-    """Ids of the series with data in this database file version."""
-    with reading(db_path, signature) as con:
-        return series_with_data(con)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -103,21 +83,6 @@ def pick_series(catalog: Catalog, available: set[str]) -> Series:
     chosen = str(st.selectbox("Serie", ids, format_func=label, key=SERIES_KEY))
     st.query_params[SERIES_KEY] = chosen
     return catalog.series[chosen]
-
-
-def region_order(codes: list[str], regions: Regions, home: str, names: dict[str, str]) -> list[str]:
-    """Riket, the home län, its kommuner and grannlän first; then the other län and kommuner."""
-    present = set(codes)
-    near = [
-        regions.riket_code,
-        home,
-        *regions.kommuner.get(home, ()),
-        *regions.neighbours.get(home, ()),
-        *regions.lan_codes,
-    ]
-    first = [c for c in dict.fromkeys(near) if c in present]
-    rest = sorted(present - set(first), key=lambda c: swedish_key(names.get(c) or c))
-    return first + rest
 
 
 def _add_regions(key: str, codes: list[str]) -> None:
@@ -167,16 +132,6 @@ def code_label(labels: dict[str, str], code: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def default_code(dim: str, codes: list[str], labels: dict[str, str]) -> int:
-    """Index of the default code: the newest vintage, a total such as "TotSa", or the first."""
-    if dim == "vintage":
-        return len(codes) - 1
-    for i, code in enumerate(codes):
-        if _TOTAL.match(code) or _TOTAL.match(labels.get(code, "")):
-            return i
-    return 0
-
-
 def pick_code(series: Series, dim: str, options: list[str], labels: dict[str, str]) -> str:
     """Select box for one dimension's codes, labelled by the source."""
 
@@ -215,44 +170,16 @@ def pick_dims(
     return chosen
 
 
-def unit_of(
-    meta: dict[str, Any], series: Series, dims: dict[str, str], picked: list[str]
-) -> tuple[str, int]:
-    """Unit and decimals of the selection: per code when the source gives them, else the series'.
-
-    A catalog unit such as "personer respektive procent" is narrowed by the selected codes and
-    labels ("Förändring, procent" → "procent").
-    """
-    units: dict[str, dict[str, Any]] = meta.get("units", {})
-    for code in dims.values():
-        if code in units:
-            return str(units[code].get("base") or series.unit), int(units[code].get("decimals", 0))
-    entry = units.get("value") or (next(iter(units.values())) if len(units) == 1 else {})
-    return narrow_unit(series.unit, [*dims.values(), *picked]), int(entry.get("decimals", 0))
-
-
-def narrow_unit(unit: str, texts: list[str]) -> str:
-    """One part of "X respektive Y" that the selected codes name, e.g. "procent" for "..._pct"."""
-    parts = unit.split(" respektive ")
-    if len(parts) != 2:
-        return unit
-    said = " ".join(texts).casefold()
-    for part in parts:
-        words = {part.casefold()} | ({"pct", "andel", "procent"} if part == "procent" else set())
-        if any(w in said for w in words):
-            return part
-    if "procent" in parts:
-        return next(p for p in parts if p != "procent")
-    return unit
-
-
 def source_notes(meta: dict[str, Any]) -> list[str | None]:
-    """The source's notes in one line each (SCB's CKM note shortened), and the origin page."""
+    """The source's notes in one line each (SCB's CKM note shortened), and the origin page.
+
+    The notes are the source's own text, so they are escaped for the caption.
+    """
     notes: list[str | None] = [ckm_note(meta)]
     for note in meta.get("notes", []):
         text = " ".join(str(note).split())
         if "CKM" not in text:
-            notes.append(f"Not: {text}")
+            notes.append(f"Not: {escape_markdown(text)}")
     if meta.get("origin_url"):
         notes.append(f"Ursprung: {meta['origin_url']}")
     return notes
@@ -273,9 +200,9 @@ def show_no_data(series: Series) -> None:
     )
 
 
-def show_series(series: Series, db_path: str, signature: tuple[int, int]) -> None:
+def show_series(series: Series, db: Db) -> None:
     """Pickers, chart, source line, notes and table of one series that has data."""
-    meta, codes, dim_codes, labels = load_choices(db_path, signature, series.id)
+    meta, codes, dim_codes, labels = load_choices(*db, series.id)
     if meta is None:
         show_no_data(series)
         return
@@ -287,7 +214,7 @@ def show_series(series: Series, db_path: str, signature: tuple[int, int]) -> Non
     if not chosen:
         st.info("Välj minst en region.")
         return
-    rows = load_rows(db_path, signature, series.id, tuple(chosen), tuple(dims.items()))
+    rows = load_rows(*db, series.id, tuple(chosen), tuple(dims.items()))
     if rows.empty:
         st.info("Inga värden för det här urvalet.")
         return
@@ -327,29 +254,16 @@ def show_series(series: Series, db_path: str, signature: tuple[int, int]) -> Non
 
 def render() -> None:
     """The whole page."""
-    st.title("Alla serier")
-    settings = load_settings()
-    try:
+    with page("Alla serier") as ctx:
         catalog = load_catalog()
-    except StatsError as exc:
-        st.error(str(exc))
-        return
-    signature = db_signature(settings.db_path)
-    try:
-        available = set() if signature is None else load_available(str(settings.db_path), signature)
-    except StatsError as exc:
-        st.error(str(exc))
-        return
-    series = pick_series(catalog, available)
-    if series.description:
-        st.markdown(series.description)
-    if signature is None or series.id not in available:
-        show_no_data(series)
-        return
-    try:
-        show_series(series, str(settings.db_path), signature)
-    except StatsError as exc:
-        st.error(str(exc))
+        available = set() if ctx.db is None else load_series_with_data(*ctx.db)
+        series = pick_series(catalog, available)
+        if series.description:
+            st.markdown(series.description)
+        if ctx.db is None or series.id not in available:
+            show_no_data(series)
+            return
+        show_series(series, ctx.db)
 
 
 render()

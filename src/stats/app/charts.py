@@ -1,0 +1,115 @@
+"""Charts on the pages: drawn specs, prepared once, shown with source line, notes and table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from stats.analysis.indicators import open_scope
+from stats.app.db import reading
+from stats.app.tables import show_table
+from stats.fmt import keep_dates_whole
+from stats.present.citation import source_caption
+from stats.present.describe import alt_text, chart_table, symbol_key
+from stats.present.figures import figure
+from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
+from stats.regions import Home
+
+
+def show_chart(
+    figure: go.Figure, alt: str, meta: Mapping[str, Any], notes: list[str | None]
+) -> None:
+    """A chart with its source line and notes below it."""
+    st.plotly_chart(figure, alt=alt, config={"displaylogo": False})
+    st.caption(keep_dates_whole(source_caption(meta)))
+    for text in notes:
+        if text:
+            st.caption(text)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home) -> Chart:
+    """A chart spec drawn over the latest releases of one database file version."""
+    with reading(db_path, signature) as con:
+        scope = open_scope(con)
+        try:
+            return draw(scope, spec, home)
+        finally:
+            scope.close()
+
+
+def with_frame(chart: Chart, frame: pd.DataFrame, **changes: Any) -> Chart:
+    """The same chart over other rows (one month, one region), with spec fields changed."""
+    spec = replace(chart.spec, **changes)
+    return Chart(spec, chart.indicator, frame.reset_index(drop=True), chart.metas)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything shown for a drawn spec, computed once (figures and tables are costly)."""
+
+    chart: Chart
+    figure: go.Figure
+    alt: str
+    caption: str
+    notes: list[str]
+    table: pd.DataFrame
+    key: str | None
+
+
+def prepare(
+    chart: Chart, home: Home, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
+) -> Prepared:
+    """Figure, alt text, source line, footnotes and table of a drawn spec.
+
+    Alt text and table are the ones every export shows (`stats.present.describe`).
+    """
+    if table is None:
+        table = chart_table(chart).frame()
+    fig = figure(chart) if fig is None else fig
+    # Streamlit's theme styles the chart in the browser; Plotly's own template (7 kB per
+    # figure) would only be serialised, hashed and sent with every view
+    fig.update_layout(template="none")
+    return Prepared(
+        chart=chart,
+        figure=fig,
+        alt=alt_text(chart),
+        caption=keep_dates_whole(caption(chart, home)),
+        notes=footnotes(chart),
+        table=table,
+        key=symbol_key(chart.frame),
+    )
+
+
+def show_prepared(prepared: Prepared, *, table_key: str | None = None) -> None:
+    """A prepared chart: figure with alt text, "Källa: …" line, footnotes and its table.
+
+    The table sits in an expander, or with `table_key` behind a "Visa som tabell" switch that
+    builds it only when asked (pages with many charts stay quick for many viewers).
+    """
+    st.plotly_chart(prepared.figure, alt=prepared.alt, config={"displaylogo": False})
+    st.caption(prepared.caption)
+    for note in prepared.notes:
+        st.caption(note)
+    if table_key is not None:
+        if st.toggle("Visa som tabell", key=table_key):
+            show_table(prepared.table)
+            if prepared.key:
+                st.caption(prepared.key)
+        return
+    with st.expander("Visa som tabell"):
+        show_table(prepared.table)
+        if prepared.key:
+            st.caption(prepared.key)
+
+
+def show_drawn(
+    chart: Chart, home: Home, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
+) -> None:
+    """A drawn spec: figure with alt text, "Källa: …" line, footnotes, table in an expander."""
+    show_prepared(prepare(chart, home, fig=fig, table=table))

@@ -1,0 +1,60 @@
+"""The database the pages read: its file version, the cached read-only connection, cursors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import streamlit as st
+
+from stats.config import load_settings
+from stats.errors import StoreError
+from stats.store.read import series_with_data
+from stats.store.write import db_signature, open_reader
+
+
+class Db(NamedTuple):
+    """A database file and its version, the key of every cached read (`load_chart(*db, …)`)."""
+
+    path: str
+    signature: tuple[int, int]
+
+
+def open_database() -> Db | None:
+    """Path and file version of the configured database, or None when there is no file yet."""
+    path = load_settings().db_path
+    signature = db_signature(path)
+    return None if signature is None else Db(str(path), signature)
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    con.close()
+
+
+@st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
+def connect(db_path: str, signature: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    """Read-only connection per database file version; a refresh swaps the file and the key."""
+    try:
+        return open_reader(Path(db_path))
+    except duckdb.Error as exc:
+        raise StoreError(f"{db_path}: cannot open the database read-only: {exc}") from None
+
+
+@contextmanager
+def reading(db_path: str, signature: tuple[int, int]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the shared connection, closed after the block (cursors are per thread)."""
+    con = connect(db_path, signature).cursor()
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_series_with_data(db_path: str, signature: tuple[int, int]) -> set[str]:
+    """Ids of the series that have a release in this database file version."""
+    with reading(db_path, signature) as con:
+        return series_with_data(con)
