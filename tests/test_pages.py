@@ -20,7 +20,7 @@ SERIER = "src/stats/app/pages/serier.py"
 KALLOR = "src/stats/app/pages/kallor.py"
 KONKURSER = (
     "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
-    "hämtad 2026-11-27"
+    "avskriven 2026-11-27"
 )
 NO_DATA = "Ingen data ännu — kör `stats refresh`"
 FAILURE = "regionfakta.com svarade 503 Service Unavailable efter 3 försök"
@@ -166,6 +166,12 @@ def test_kallor_lists_every_series(snapshot_db: Path, monkeypatch: pytest.Monkey
     assert normalise(folk["Rader"]) == "2 772"
     assert "(TAB6471)" in folk["Tabeller"]
     assert rows.loc["Bruttoregionprodukt (BRP) per län", "Hämtad"] == "Inte hämtad"
+    # Region Dalarna's copy of SCB's BAS table (commit 2024-04-18): SCB's own date is unknown
+    bas = rows.loc["Arbetslöshet 20–64 år per månad (BAS)"]
+    assert normalise(bas["Hämtad"]) == "kopierad 2024-04-18"
+    assert bas["Källan uppdaterad"] == "Uppgift saknas"
+    konkurser = rows.loc["Företagskonkurser per månad och län"]
+    assert normalise(konkurser["Hämtad"]) == "avskriven 2026-11-27"
     assert any("Inbäddad ögonblicksbild" in m.value for m in at.markdown)
     assert not at.warning
 

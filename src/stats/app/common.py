@@ -22,11 +22,13 @@ from stats.present.citation import declared_publisher, source_caption
 from stats.present.describe import NO_VALUE, alt_text, chart_decimals, chart_table, symbol_key
 from stats.present.figures import COLOURS, figure
 from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
+from stats.regions import load_regions
 from stats.store.read import series_with_data
 from stats.store.write import db_signature, open_reader
 
 NO_DATA = "Ingen data ännu — kör `stats refresh`"
 UNRANKED = "Rangordnas inte"
+UNRANKED_LAN = "Rang saknas"
 # a database file and its version (path, signature), the key of every cached read
 Db = tuple[str, tuple[int, int]]
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
@@ -156,13 +158,13 @@ def cell(value: Any, text: str) -> str:
     return NO_VALUE if value is None or pd.isna(value) else text
 
 
-def rank_text(rank: Any, ranked: int, total: int = 21) -> str:
-    """ "plats 5 av 21", saying so when fewer than all 21 län have a value."""
+def rank_text(rank: Any, ranked: int, total: int = 21, legend: str = "") -> str:
+    """ "plats 5 av 21" (plus " (<legend>)"); among fewer than all 21 län no rank is given."""
+    if ranked < total:
+        return f"rang saknas (uppgift för {ranked} av {total} län)"
     if rank is None or pd.isna(rank):
         return "ingen plats (värde saknas)"
-    if ranked < total:
-        return f"plats {int(rank)} av {ranked} län med värde"
-    return f"plats {int(rank)} av {total}"
+    return f"plats {int(rank)} av {total}" + (f" ({legend})" if legend else "")
 
 
 def percent_range(values: Iterable[float], decimals: int = 1) -> str:
@@ -264,6 +266,15 @@ def show_ranked_bars(chart: Chart, home: str) -> None:
         }
     )
     if "rank" in frame.columns:
-        # Riket and kommuner are not ranked among the 21 län
-        table["Plats"] = [UNRANKED if pd.isna(r) else str(int(r)) for r in frame["rank"]]
+        table["Plats"] = [
+            place_text(c, r) for c, r in zip(frame["region_code"], frame["rank"], strict=True)
+        ]
     show_drawn(ranked, home, fig=fig, table=table)
+
+
+def place_text(region_code: str, rank: Any) -> str:
+    """A bar's place: "3"; "Rang saknas" for a län when not all 21 have a value; else none."""
+    if not pd.isna(rank):
+        return str(int(rank))
+    # Riket and kommuner are not ranked among the 21 län
+    return UNRANKED_LAN if region_code in load_regions().lan_codes else UNRANKED

@@ -14,6 +14,8 @@ XLSX file as declared by the catalog part's `options`:
     constants     series dimension → fixed code for every row (e.g. one part per value column)
     period_value  a fixed period when the file has no period column
     label, publisher, unit, decimals, note   what the chart's source line and notes say
+    via, obtained  who passed the figures on (when not the publisher) and how they came here
+                  ("kopierad" from a public file, "avskriven" from a page), for the source line
 """
 
 from __future__ import annotations
@@ -136,6 +138,8 @@ class RealdataSource(ReplaySource):
         meta = {
             "label": opts.get("label", series.title),
             "source": opts.get("publisher", ""),
+            "via": opts.get("via"),
+            "obtained": opts.get("obtained", "kopierad"),
             "notes": [opts["note"]] if opts.get("note") else [],
             "note_mandatory": [True] if opts.get("note") else [],
             "units": {

@@ -289,19 +289,39 @@ def scope_release_metas(
         f"where series_id in ({marks}) order by series_id",
         list(series_ids),
     ).fetchall()
-    metas = []
-    for series_id, release_id, fetched_at, updated, meta in rows:
-        tables = scope.execute(
-            "select distinct table_id from response where release_id = ? order by 1",
-            [release_id],
-        ).fetchall()
-        m = json.loads(meta)
-        m.update(
-            series_id=series_id,
-            release_id=int(release_id),
-            fetched_at=fetched_at,
-            source_updated=updated,
-            table_ids=[t[0] for t in tables] or m.get("tables", []),
-        )
-        metas.append(m)
-    return metas
+    return [_release_meta(scope, row) for row in rows]
+
+
+def _release_meta(con: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A release's stored meta plus series_id, release_id, fetched_at, updated and table_ids."""
+    series_id, release_id, fetched_at, updated, meta = row
+    tables = con.execute(
+        "select distinct table_id from response where release_id = ? order by 1",
+        [release_id],
+    ).fetchall()
+    m: dict[str, Any] = json.loads(meta)
+    m.update(
+        series_id=series_id,
+        release_id=int(release_id),
+        fetched_at=fetched_at,
+        source_updated=updated,
+        table_ids=[t[0] for t in tables] or m.get("tables", []),
+    )
+    return m
+
+
+def release_metas(
+    con: duckdb.DuckDBPyConnection, release_ids: Sequence[int]
+) -> list[dict[str, Any]]:
+    """Meta of the given releases (any vintage) in the order given, as `_release_meta`."""
+    ids = list(dict.fromkeys(int(r) for r in release_ids))
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = con.execute(
+        "select series_id, release_id, fetched_at, source_updated, meta from release "
+        f"where release_id in ({marks})",
+        ids,
+    ).fetchall()
+    rows.sort(key=lambda row: ids.index(int(row[1])))
+    return [_release_meta(con, row) for row in rows]
