@@ -149,3 +149,30 @@ def test_per_1000_bars_without_rank_or_stubs_when_one_lan_has_a_population(
     assert list(bars.y) == [pytest.approx(3 / 131155 * 1000)]
     assert "Rang saknas (uppgift för 1 av 21 län)." in footnotes(chart)
     assert chart.frame["rank"].isna().all()
+
+
+def test_preliminary_bas_values_are_marked(snapshot_db: Path) -> None:
+    spec = ChartSpec("arbetsmarknad_lan", filters=(("measure", "arbetsloshet"),))
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    assert "Ofyllda punkter är preliminära och kan revideras." in footnotes(chart)
+    # BAS 2020-01, Jämtland 5,0 %, as SCB's preliminary monthly figure
+    assert chart_table(chart).rows[0][1] == "5,0 (preliminärt)"
+
+
+def test_self_made_population_sums_say_so(snapshot_db: Path) -> None:
+    # TAB6471 gives Jämtland in 11 CKM-noised age groups (aggregallowed: false), no total
+    spec = ChartSpec("folkmangd_manad_total", regions=("hemlan", "riket"))
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    [note] = [n for n in footnotes(chart) if n.startswith("Beräknat här")]
+    assert "Jämtlands län: summa av åldersgrupperna" in note
+    assert "Riket: summa av länen" in note
+    assert "Cell Key Method (CKM)" in note
+
+
+def test_unemployment_definition_promises_only_what_the_chart_shows(snapshot_db: Path) -> None:
+    spec = ChartSpec("arbetsmarknad_lan", filters=(("measure", "arbetsloshet"),))
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    [definition] = [n for n in footnotes(chart) if n.startswith("Definition: ")]
+    # the line chart shows neither the employment rate nor ranks
+    assert "sysselsättningsgrad" not in definition and "rang" not in definition
+    assert "Arbetslösa i procent av arbetskraften, 20–64 år" in definition

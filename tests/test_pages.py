@@ -97,9 +97,10 @@ def test_serier_series_from_the_url(snapshot_db: Path, monkeypatch: pytest.Monke
     assert not at.exception
     assert at.selectbox(key="serie").value == "arbetsloshet_bas_manad"
     table = at.dataframe[0].value
-    # BAS arbetslöshet in procent with one decimal, decimal comma
-    assert table.iloc[0]["Jämtlands län"] == "5,0"
-    assert table.iloc[0]["Riket"] == "6,0"
+    # BAS arbetslöshet in procent with one decimal, decimal comma; SCB's monthly BAS is
+    # preliminary statistics
+    assert table.iloc[0]["Jämtlands län"] == "5,0 (preliminärt)"
+    assert table.iloc[0]["Riket"] == "6,0 (preliminärt)"
 
 
 def test_serier_without_data_says_what_will_come(
@@ -227,3 +228,15 @@ def test_pages_without_data(
     else:
         tables = pd.concat([t.value for t in at.table], ignore_index=True)
         assert set(tables["Hämtad"]) == {"Inte hämtad"}
+
+
+def test_serier_labels_measure_codes_in_swedish(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(snapshot_db, monkeypatch, SERIER, serie="af_jamtland_pressmeddelanden")
+    assert not at.exception
+    measure = at.selectbox(key="af_jamtland_pressmeddelanden_measure")
+    # the catalog's labels, not the file's ASCII ids ("Inskrivna arbetslosa andel pct")
+    assert "Inskrivna arbetslösa, andel (%)" in measure.options
+    assert "I program med aktivitetsstöd, antal" in measure.options
+    assert not any("_" in o or o.endswith(" pct") for o in measure.options)

@@ -59,6 +59,12 @@ class Indicator:
     series: tuple[str, ...]
     # value column -> the columns naming the releases behind it (default: release_id)
     releases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # measure -> what a chart of that measure shows, when it differs from `definition`
+    definitions: tuple[tuple[str, str], ...] = ()
+
+    def definition_of(self, measure: str | None) -> str:
+        """The definition a chart of one measure shows, e.g. of "arbetsloshet"."""
+        return dict(self.definitions).get(measure or "", self.definition)
 
     def release_columns(self, value: str) -> tuple[str, ...]:
         """Columns naming the releases behind a value column, e.g. ("release_id",)."""
@@ -101,6 +107,7 @@ def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
         sql=sql_path.read_text(encoding="utf-8"),
         materialize=bool(raw.get("materialize", False)),
         releases=releases,
+        definitions=tuple((str(k), str(v)) for k, v in raw.get("definitions", {}).items()),
         series=tuple(
             dict.fromkeys([*(str(s) for s in raw.get("series", [])), *(i.series for i in inputs)])
         ),

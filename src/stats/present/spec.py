@@ -224,7 +224,8 @@ def footnotes(chart: Chart) -> list[str]:
     notes = list(dict.fromkeys(notes))
     if "preliminary" in chart.frame.columns and chart.frame["preliminary"].fillna(False).any():
         notes.append("Ofyllda punkter är preliminära och kan revideras.")
-    notes.append(f"Definition: {chart.indicator.definition}")
+    measure = dict(chart.spec.filters).get("measure")
+    notes.append(f"Definition: {chart.indicator.definition_of(measure)}")
     return notes
 
 
