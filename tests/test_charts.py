@@ -83,7 +83,8 @@ def test_source_caption_other_home(
     snapshot_meta: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STATS_HOME_REGION", "22")
-    assert source_caption(snapshot_meta).endswith(" Bearbetning: näringslivsstatistik.")
+    # every län names its own regional organisation (issue "Any region")
+    assert source_caption(snapshot_meta).endswith(" Bearbetning: Region Västernorrland.")
 
 
 def test_ckm_note_is_short_and_names_the_method(snapshot_meta: dict[str, Any]) -> None:
@@ -172,7 +173,7 @@ def test_missing_values_show_their_status(marked: pd.DataFrame) -> None:
     assert list(ticks.x) == ["2024-03", "2024-06"]
     assert [c[1] for c in ticks.customdata] == [
         ".. (uppgift saknas eller för osäker)",
-        "<5 (färre än 5)",
+        "&lt;5 (färre än 5)",  # Plotly shows "<5 (färre än 5)"
     ]
     assert fig.layout.yaxis2.visible is False
     assert "uppgift saknas (..)" in fig.layout.annotations[0].text

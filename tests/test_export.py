@@ -222,11 +222,14 @@ def test_csv_opens_in_swedish_excel(snapshot_db: Path, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Serie", "Regionkod", "Period", "Värde (procent)", "Anmärkning", "Källa"]
     values = [row[3] for row in rows[1:]]
-    assert "5,0" not in values and "5" in values and "3,6" in values
+    # one decimal, as the chart and its table show unemployment
+    assert "5,0" in values and "3,6" in values
+    assert all(len(v.partition(",")[2]) == 1 for v in values)
     assert all(float(v.replace(",", ".")) > 0 for v in values)
     assert all(row[5].startswith("Källa: SCB") for row in rows[1:])
     assert rows[1][2] == "2020-01"
-    assert csv_number(-1234.5) == "-1234,5" and csv_number(132785.0) == "132785"
+    assert csv_number(-1234.5, 1) == "-1234,5" and csv_number(132785.0, 0) == "132785"
+    assert csv_number(2.25, 1) == "2,3" and csv_number(-0.04, 1) == "0,0"
 
 
 def test_without_a_browser_tables_still_export(

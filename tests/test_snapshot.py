@@ -13,6 +13,7 @@ import pytest
 from stats.catalog.load import load_catalog
 from stats.config import ROOT
 from stats.ingest.snapshot import SnapshotError, load_snapshot, read_manifest, write_snapshot
+from stats.regions import load_regions
 from stats.store.write import open_writer
 
 SNAPSHOT = ROOT / "data" / "snapshot"
@@ -95,3 +96,23 @@ def test_missing_manifest_is_a_clear_error(tmp_path: Path) -> None:
         pytest.raises(SnapshotError, match="MANIFEST"),
     ):
         load_snapshot(store, tmp_path / "raw", load_catalog(), tmp_path / "nowhere")
+
+
+def test_snapshot_series_declare_the_lan_they_hold_for_every_home(snapshot_db: Path) -> None:
+    """Data that exists for one län says so: a series whose file holds Jämtland's figures only
+    is declared with the code 23, so no other home län presents them as its own."""
+    regions = load_regions()
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    held = dict(
+        con.execute(
+            "select series_id, list(distinct region_code) from observation "
+            "join release using (release_id) group by series_id"
+        ).fetchall()
+    )
+    con.close()
+    catalog = load_catalog()
+    for sid, codes in held.items():
+        for home in regions.lan_codes:
+            wanted = set(regions.resolve(list(catalog.get(sid).regions), home))
+            missing = (wanted & set(regions.lan_codes)) - set(codes)
+            assert not missing, f"{sid} for home {home}: no data for län {sorted(missing)}"

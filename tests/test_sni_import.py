@@ -123,11 +123,11 @@ def test_definition_sets_load_and_expand() -> None:
 
 
 def test_definition_set_with_invalid_code_is_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "cirkular.toml"
+    path = tmp_path / "circular.toml"
     path.write_text(
         '[set.fel]\nname = "Fel"\nversion = "1"\nsource = "test"\ncodes = ["33.11", "34.1"]\n'
     )
-    with pytest.raises(CatalogError, match=r"cirkular.toml: set.fel.codes: '34.1' is not a valid"):
+    with pytest.raises(CatalogError, match=r"circular.toml: set.fel.codes: '34.1' is not a valid"):
         load_sets(path)
 
 

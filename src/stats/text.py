@@ -7,8 +7,10 @@ contents). It is shown as written, never run as Markdown, HTML, a link, a formul
 - `clean` removes control characters other than tab, newline and carriage return (Word's soft
   line break `\\x0b`, NUL, …) and is applied when a meeting is saved and a file is imported;
 - `escape_markdown` is for every Markdown-aware Streamlit element;
-- `escape_html` is for Plotly titles, legends and hover texts (Plotly reads a subset of HTML);
-- `spreadsheet_text` keeps a text cell from being read as a formula in XLSX and CSV.
+- `escape_html` is for HTML; `escape_plotly` is the same in the entities Plotly decodes, for
+  every Plotly title, legend name, axis title, tick label, annotation and hover text;
+- `spreadsheet_text` keeps a CSV field from being read as a formula (XLSX text cells are typed
+  as strings instead, so they keep their exact text).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean(text: str) -> str:
-    """Text without control characters other than tab and line breaks; NFC-normalised.
+    """Text without control characters other than tab and line breaks; NFC-normalized.
 
     Word's soft line break (vertical tab) becomes a newline, so the line stays broken.
     """
@@ -50,3 +52,11 @@ def spreadsheet_text(text: str) -> str:
     """A cell text that no spreadsheet program reads as a formula (prefixed with `'`)."""
     text = clean(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def escape_plotly(text: str) -> str:
+    """`escape_html` in the entities Plotly decodes: it knows `&lt;` and `&#34;` but not `&quot;`.
+
+    Plotly shows `&quot;` as written, so a typed `"` becomes the numeric entity instead.
+    """
+    return escape_html(text).replace("&quot;", "&#34;")

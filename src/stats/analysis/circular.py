@@ -1,4 +1,4 @@
-"""Circular-economy definition sets (definitions/cirkular.toml): loaded, validated, as a table."""
+"""Circular-economy definition sets (definitions/circular.toml): loaded, validated, as a table."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from stats.analysis.sni import normalize_sni
 from stats.errors import CatalogError
 
-SETS_FILE = Path(__file__).parents[1] / "catalog" / "definitions" / "cirkular.toml"
+SETS_FILE = Path(__file__).parents[1] / "catalog" / "definitions" / "circular.toml"
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ import pandas as pd
 from stats.analysis.indicators import load_indicators, open_scope, run_indicator
 from stats.catalog.load import load_catalog
 from stats.fmt import format_number, format_percent, format_period
-from stats.meetings.model import claim_series, pinned_releases
+from stats.meetings.model import claim_series, meeting_place, pinned_releases
 from stats.periods import shift_month_or_none
-from stats.regions import load_regions
+from stats.regions import Home, load_regions
 from stats.store.read import scope_series
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def _compared(
 
 
 def check_claim(
-    scope: duckdb.DuckDBPyConnection, claim: Claim, home: str, period: str | None = None
+    scope: duckdb.DuckDBPyConnection, claim: Claim, home: Home, period: str | None = None
 ) -> ClaimCheck:
     """Does the data in `scope` support the claim? `period` overrides `claim.period`.
 
@@ -322,7 +322,7 @@ class HighlightCheck:
 
 
 def check_highlights(
-    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: str
+    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: Home
 ) -> list[HighlightCheck]:
     """Check every claim of a meeting: as presented (if frozen) and in the current data.
 
@@ -335,12 +335,13 @@ def check_highlights(
     out: list[HighlightCheck] = []
     pinned = open_scope(con, pinned_releases(con, meeting)[0]) if meeting.frozen else None
     current = open_scope(con)
+    then, now = meeting_place(meeting, home), meeting_place(meeting, home, current=True)
     try:
         for i, h in claims:
             assert h.claim is not None
-            presented = check_claim(pinned, h.claim, home) if pinned is not None else None
+            presented = check_claim(pinned, h.claim, then) if pinned is not None else None
             period = presented.period if presented is not None else None
-            out.append(HighlightCheck(i, h, presented, check_claim(current, h.claim, home, period)))
+            out.append(HighlightCheck(i, h, presented, check_claim(current, h.claim, now, period)))
     finally:
         current.close()
         if pinned is not None:

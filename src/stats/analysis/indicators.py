@@ -11,6 +11,7 @@ temporary catalog, so sessions never see each other's pins.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -72,6 +73,16 @@ class Indicator:
         if declared is not None:
             return declared
         return ("release_id",) if "release_id" in self.columns else ()
+
+    @property
+    def version(self) -> str:
+        """A short hash of the definition: SQL, columns, keys, inputs, unit and wording.
+
+        A frozen meeting records it, so a later change of the definition is reported.
+        """
+        declared = (self.title, self.unit, self.definition, self.columns, self.keys, self.inputs)
+        text = repr(declared) + "\n" + self.sql
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:

@@ -1,4 +1,4 @@
-"""SNI 2007 codes: normalise the spellings analysts use and check them against the structure.
+"""SNI 2007 codes: normalize the spellings analysts use and check them against the structure.
 
 SNI 2007 is NACE Rev. 2 with a Swedish fifth digit: division (2 digits), group (3), class (4),
 detailed group (5), written "33", "33.1", "33.12", "33.120" (or without dots, "33120").

@@ -22,7 +22,7 @@ from stats.present.citation import declared_publisher, source_caption
 from stats.present.describe import NO_VALUE, alt_text, chart_decimals, chart_table, symbol_key
 from stats.present.figures import COLOURS, figure
 from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
-from stats.regions import load_regions
+from stats.regions import Home, home_code, load_regions
 from stats.store.read import series_with_data
 from stats.store.write import db_signature, open_reader
 
@@ -132,7 +132,7 @@ def load_series_with_data(db_path: str, signature: tuple[int, int]) -> set[str]:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: str) -> Chart:
+def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home) -> Chart:
     """A chart spec drawn over the latest releases of one database file version."""
     with reading(db_path, signature) as con:
         scope = open_scope(con)
@@ -190,7 +190,7 @@ class Prepared:
 
 
 def prepare(
-    chart: Chart, home: str, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
+    chart: Chart, home: Home, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
 ) -> Prepared:
     """Figure, alt text, source line, footnotes and table of a drawn spec.
 
@@ -236,13 +236,13 @@ def show_prepared(prepared: Prepared, *, table_key: str | None = None) -> None:
 
 
 def show_drawn(
-    chart: Chart, home: str, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
+    chart: Chart, home: Home, *, fig: go.Figure | None = None, table: pd.DataFrame | None = None
 ) -> None:
     """A drawn spec: figure with alt text, "Källa: …" line, footnotes, table in an expander."""
     show_prepared(prepare(chart, home, fig=fig, table=table))
 
 
-def show_ranked_bars(chart: Chart, home: str) -> None:
+def show_ranked_bars(chart: Chart, home: Home) -> None:
     """Bars for one period, highest first; the home region hatched and coloured apart."""
     frame = chart.frame.dropna(subset=["value"]).sort_values("value", ascending=False)
     if frame.empty:
@@ -250,7 +250,7 @@ def show_ranked_bars(chart: Chart, home: str) -> None:
         return
     ranked = with_frame(chart, frame, kind="bar")
     fig = figure(ranked)
-    home_bar = [code == home for code in frame["region_code"]]
+    home_bar = [code == home_code(home) for code in frame["region_code"]]
     # colour is never the only cue: the home bar is also hatched
     fig.update_traces(
         marker_color=[COLOURS[1] if h else COLOURS[0] for h in home_bar],

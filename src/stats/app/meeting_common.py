@@ -10,6 +10,7 @@ from stats.analysis.indicators import open_scope
 from stats.app.common import Prepared, prepare, reading
 from stats.meetings.model import Meeting
 from stats.present.spec import ChartSpec, draw
+from stats.regions import Home
 
 KIND_TEXT = {"ordinarie": "Ordinarie möte", "fördjupning": "Fördjupning"}
 STATUS_ICON = {"stöds": "✅", "motsägs": "⚠️", "kan inte prövas": "❔"}
@@ -34,7 +35,7 @@ def load_pinned_chart(
     db_path: str,
     signature: tuple[int, int],
     spec: ChartSpec,
-    home: str,
+    home: Home,
     releases: tuple[int, ...] | None,
 ) -> Prepared:
     """A spec drawn and prepared over the given releases (None: the latest) of one file version.

@@ -14,6 +14,7 @@ from stats.app.common import reading
 from stats.export import ImageRenderer, browser_missing, export_section
 from stats.export.from_meeting import meeting_section
 from stats.meetings.model import Meeting
+from stats.regions import Home
 
 # format → (button label, MIME type, one file or a zip of per-chart files)
 FORMATS = {
@@ -37,7 +38,7 @@ def renderer() -> ImageRenderer:
 
 
 def build(
-    db: tuple[str, tuple[int, int]], meeting: Meeting, home: str, current: bool, fmt: str
+    db: tuple[str, tuple[int, int]], meeting: Meeting, home: Home, current: bool, fmt: str
 ) -> bytes:
     """The file (or a zip of per-chart files) for one format."""
     with reading(*db) as con:
@@ -55,7 +56,7 @@ def build(
 
 
 def show_downloads(
-    db: tuple[str, tuple[int, int]], meeting: Meeting, home: str, current: bool
+    db: tuple[str, tuple[int, int]], meeting: Meeting, home: Home, current: bool
 ) -> None:
     st.subheader("Exportera")
     missing = browser_missing()

@@ -265,7 +265,7 @@ def _load_file(path: Path) -> dict[str, Series]:
     }
     for s in series.values():
         try:
-            regions.resolve(list(s.regions), home="23")
+            regions.check(list(s.regions))
         except CatalogError as exc:
             raise CatalogError(f"{path.name}: series.{s.id}.regions: {exc}") from None
     return series

@@ -3,7 +3,9 @@
 Layout: Heading 1 with the meeting title and date, the subtitle and data note, Heading 2
 "Det viktigaste" with the highlights as a bulleted list, then per chart a Heading 2, the picture
 (alt text in the drawing's `descr`), the source line and footnotes as captions and the data
-table (header row repeated on every page). A4, Swedish as the document language.
+table (header row repeated on every page). A4, Swedish as the document language. Every text
+goes through `stats.text.clean` on its way in: Word's XML has no room for control characters
+(python-docx raises on them), and a typed soft line break becomes a line break.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from stats.export.images import INSTALL_ADVICE
-from stats.export.section import Section
+from stats.export.section import Section, property_text
 from stats.present.describe import Table, alt_text, chart_table
 from stats.present.spec import chart_notes
+from stats.text import clean
 
 LANGUAGE = "sv-SE"
 # A4 with 2,5 cm margins leaves 16 cm for text and pictures
@@ -87,20 +90,20 @@ def mark_header_row(row: Any) -> None:
 
 def add_table(document: Any, table: Table) -> Any:
     """A data table: caption paragraph, bold header row marked as repeating, no empty cells."""
-    document.add_paragraph(table.caption, style="Caption")
+    document.add_paragraph(clean(table.caption), style="Caption")
     out = document.add_table(rows=1, cols=len(table.header))
     out.style = "Table Grid"
     head = out.rows[0]
     mark_header_row(head)
     for i, (cell, text) in enumerate(zip(head.cells, table.header, strict=True)):
         cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].add_run(clean(text)).bold = True
         if i >= table.first_value:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for values in table.rows:
         cells = out.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.text = text
+            cell.text = clean(text)
             if i >= table.first_value:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return out
@@ -112,8 +115,8 @@ def add_picture(document: Any, png: bytes, alt: str, title: str) -> Any:
     # the picture stays on the page of its source line
     document.paragraphs[-1].paragraph_format.keep_with_next = True
     doc_pr = shape._inline.docPr
-    doc_pr.set("descr", alt)
-    doc_pr.set("title", title)
+    doc_pr.set("descr", clean(alt))
+    doc_pr.set("title", clean(title))
     return shape
 
 
@@ -124,21 +127,21 @@ def write_docx(section: Section, pictures: Mapping[int, bytes], path: Path) -> P
     _set_language(document)
     _set_styles(document)
     props = document.core_properties
-    props.title = f"{section.title} {section.meeting_date}"
-    props.subject = section.subtitle
-    props.author = section.processor
+    props.title = property_text(f"{section.title} {section.meeting_date}")
+    props.subject = property_text(section.subtitle)
+    props.author = property_text(section.processor)
     props.keywords = "statistik; näringsliv; protokoll"
-    document.add_heading(f"{section.title} {section.meeting_date}", level=1)
+    document.add_heading(clean(f"{section.title} {section.meeting_date}"), level=1)
     if section.subtitle:
-        document.add_paragraph(section.subtitle, style="Subtitle")
+        document.add_paragraph(clean(section.subtitle), style="Subtitle")
     if section.data_note:
-        document.add_paragraph(section.data_note)
+        document.add_paragraph(clean(section.data_note))
     if section.highlights:
         document.add_heading("Det viktigaste", level=2)
         for text in section.highlights:
-            document.add_paragraph(text, style="List Bullet")
+            document.add_paragraph(clean(text), style="List Bullet")
     for i, chart in enumerate(section.charts):
-        document.add_heading(chart.title, level=2)
+        document.add_heading(clean(chart.title), level=2)
         png = pictures.get(i)
         if png is not None:
             add_picture(document, png, alt_text(chart), chart.title)
@@ -146,7 +149,7 @@ def write_docx(section: Section, pictures: Mapping[int, bytes], path: Path) -> P
             note = document.add_paragraph()
             note.add_run(NO_PICTURE).italic = True
         for line in chart_notes(chart, section.home):
-            paragraph = document.add_paragraph(line, style="Caption")
+            paragraph = document.add_paragraph(clean(line), style="Caption")
             paragraph.paragraph_format.space_after = Pt(2)
         add_table(document, chart_table(chart))
     path.parent.mkdir(parents=True, exist_ok=True)

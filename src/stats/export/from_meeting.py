@@ -7,8 +7,9 @@ import duckdb
 from stats.analysis.indicators import open_scope
 from stats.export.section import Section
 from stats.fmt import format_date
-from stats.meetings.model import Meeting, pinned_releases
+from stats.meetings.model import Meeting, meeting_place, pinned_releases
 from stats.present.spec import draw
+from stats.regions import Home
 
 
 def _chart_highlights(meeting: Meeting) -> dict[int, str]:
@@ -27,9 +28,11 @@ def _chart_highlights(meeting: Meeting) -> dict[int, str]:
 
 
 def meeting_section(
-    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: str, *, current: bool = False
+    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: Home, *, current: bool = False
 ) -> Section:
-    """The section as presented: a frozen meeting's pinned releases unless `current`."""
+    """The section as presented: a frozen meeting's pinned releases and recorded place (home
+    län, region sets, processor) unless `current`."""
+    home = meeting_place(meeting, home, current=current)
     frozen = meeting.frozen is not None and not current
     releases = pinned_releases(con, meeting)[0] if frozen else None
     scope = open_scope(con, releases)

@@ -188,7 +188,7 @@ class ImageRenderer:
             raise
         except Exception as exc:
             raise ImageError(
-                f"rendering {chart_title(fig)!r} as {fmt} failed: {_first_line(exc)}"
+                f"rendering {_short(chart_title(fig))!r} as {fmt} failed: {_first_line(exc)}"
             ) from None
         return bytes(data)
 
@@ -198,6 +198,11 @@ def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> Non
     thread.join(10)
     if not thread.is_alive():
         loop.close()
+
+
+def _short(title: str, limit: int = 80) -> str:
+    """A title short enough for a one-line message."""
+    return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -2,10 +2,13 @@
 
 The figure comes from `stats.present.figures.figure`; this module only sizes it, sets fonts and
 a white background, and adds the notes below the plot area with a margin sized to fit them.
+Texts it adds (the wrapped title, the notes) are escaped with `stats.text.escape_plotly`, the
+same function the figure's own texts went through, and each only once.
 """
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 
@@ -13,8 +16,10 @@ import plotly.graph_objects as go
 
 from stats.fmt import format_number
 from stats.present.describe import chart_decimals, is_missing
-from stats.present.figures import figure
+from stats.present.figures import figure, figure_title
 from stats.present.spec import Chart, chart_notes
+from stats.regions import Home
+from stats.text import escape_plotly
 
 # 800 px across 16 cm (A4 between 2,5 cm margins): 1 px = 0,57 pt, so 14 px text prints at 8 pt
 WIDTH = 800
@@ -35,11 +40,6 @@ _NOTE_LINE = 17
 _LEGEND_ROW = 24
 
 
-def _escape(text: str) -> str:
-    """Plotly reads a subset of HTML in text; "<5" must stay literal."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def wrap_lines(lines: list[str], size: int, width: int) -> list[str]:
     """Lines wrapped to fit `width` px of text at font `size` px."""
     chars = max(20, int(width / (size * _GLYPH)))
@@ -56,7 +56,7 @@ def _text_px(text: str, size: int) -> float:
 def _legend_rows(fig: go.Figure, width: float) -> int:
     if fig.layout.showlegend is False:
         return 0
-    names = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+    names = [html.unescape(t.name) for t in fig.data if t.showlegend is not False and t.name]
     if len(names) < 2:
         return 0
     rows, used = 1, 0.0
@@ -72,7 +72,7 @@ def _x_axis(fig: go.Figure, plot_width: float) -> float:
     """Set the x tick angle and return the height (px) the x axis needs below the plot."""
     axis = fig.layout.xaxis
     shown = axis.tickvals or [x for trace in fig.data for x in (trace.x or ())]
-    labels = list(dict.fromkeys(str(x) for x in shown))
+    labels = list(dict.fromkeys(html.unescape(str(x)) for x in shown))
     title = BASE_SIZE + 16 if axis.title.text else 0
     longest = max((_text_px(label, TICK_SIZE) for label in labels), default=0.0)
     if longest <= plot_width / max(1, len(labels)) * 0.9:
@@ -90,7 +90,7 @@ def _left_margin(chart: Chart, decimals: int) -> int:
     return int(46 + _text_px(widest + ("-" if negative else ""), TICK_SIZE))
 
 
-def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
+def export_figure(chart: Chart, home: Home, *, notes: bool = True) -> go.Figure:
     """The chart's figure sized for an A4 page, with the source line and footnotes inside it.
 
     Title, unit (y axis title), preliminary marks and the symbol key come from
@@ -101,7 +101,7 @@ def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
     fig = go.Figure(figure(chart))
     left, right = _left_margin(chart, chart_decimals(chart)), 24
     plot_width = WIDTH - left - right
-    title_lines = wrap_lines([chart_title(fig)], TITLE_SIZE, WIDTH - 2 * EDGE)
+    title_lines = wrap_lines([figure_title(chart)], TITLE_SIZE, WIDTH - 2 * EDGE)
     top = 44 + 26 * len(title_lines)
     axis = _x_axis(fig, plot_width)
     legend = _legend_rows(fig, plot_width) * _LEGEND_ROW
@@ -113,7 +113,7 @@ def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
         margin={"l": left, "r": right, "t": top, "b": bottom},
         font={"family": FONT, "size": BASE_SIZE, "color": TEXT_COLOUR},
         title={
-            "text": "<br>".join(_escape(t) for t in title_lines),
+            "text": "<br>".join(escape_plotly(t) for t in title_lines),
             "font": {"size": TITLE_SIZE},
             "x": EDGE / WIDTH,
             "xref": "container",
@@ -137,7 +137,7 @@ def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
     fig.update_yaxes(title_font={"size": BASE_SIZE})
     if note_lines:
         fig.add_annotation(
-            text="<br>".join(_escape(line) for line in note_lines),
+            text="<br>".join(escape_plotly(line) for line in note_lines),
             xref="paper",
             yref="paper",
             x=-(left - EDGE) / plot_width,
@@ -152,5 +152,5 @@ def export_figure(chart: Chart, home: str, *, notes: bool = True) -> go.Figure:
 
 
 def chart_title(fig: go.Figure) -> str:
-    """The figure's title text (bar charts add the period to the chart title)."""
-    return str(fig.layout.title.text or "")
+    """The figure's title as plain text, for messages (bar charts add the period)."""
+    return html.unescape(str(fig.layout.title.text or "").replace("<br>", " "))

@@ -8,10 +8,27 @@ from dataclasses import dataclass, field
 from stats.errors import StatsError
 from stats.present.citation import processor
 from stats.present.spec import Chart, file_stem
+from stats.regions import Home
+from stats.text import clean
 
 FORMATS = ("png", "svg", "docx", "pptx", "xlsx", "csv")
 # formats with one file per chart; the others hold the whole section in one file
 PER_CHART = frozenset({"png", "svg", "csv"})
+# the title part of a file name: well under the 255 bytes a file name may have
+STEM_TITLE_MAX = 80
+# the most characters python-docx and python-pptx take in a document property (title, author)
+PROPERTY_MAX = 255
+
+
+def property_text(text: str) -> str:
+    """A document property (title, subject, author): no control characters, at most 255 long."""
+    return clean(text)[:PROPERTY_MAX]
+
+
+def _short_stem(stem: str) -> str:
+    """A stem "<date>_<title>_<place>" with the title slug cut to STEM_TITLE_MAX characters."""
+    date, title, place = stem.split("_", 2)
+    return f"{date}_{title[:STEM_TITLE_MAX].rstrip('-')}_{place}"
 
 
 @dataclass
@@ -21,7 +38,7 @@ class Section:
     meeting_date: str
     title: str
     charts: list[Chart]
-    home: str
+    home: Home
     subtitle: str = "Statistikavsnitt"
     highlights: list[str] = field(default_factory=list)
     # optional highlight per chart index, shown beside the chart on its slide
@@ -38,7 +55,7 @@ class Section:
         seen: dict[str, int] = {}
         out = []
         for chart in self.charts:
-            stem = file_stem(self.meeting_date, chart, self.home)
+            stem = _short_stem(file_stem(self.meeting_date, chart, self.home))
             seen[stem] = seen.get(stem, 0) + 1
             out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
         return out

@@ -6,12 +6,17 @@ Värde, Anmärkning. A missing value is written as its status with meaning, or "
 
 XLSX: a sheet "Avsnitt" with the meeting, data note and highlights, then one sheet per chart
 with title, unit, source line ("Källa: … hämtad …") and footnotes above the header row; values
-are numbers with a '#,##0.0'-style format, which Swedish Excel shows as "1 234,5".
+are numbers with a '#,##0.0'-style format, which Swedish Excel shows as "1 234,5". Every text
+cell is typed as a string (never a formula, even when it starts with "="), without control
+characters and at most Excel's 32 767 characters long.
 
 CSV: one file per chart, UTF-8 with BOM, ';' between fields, decimal comma and no thousands
-separator (so Swedish Excel reads the values as numbers), ASCII minus, CRLF line ends. The
-source line is a trailing "Källa" column on every row rather than a comment line, so the file
-stays one rectangular table that Excel and `csv.reader` open without options.
+separator (so Swedish Excel reads the values as numbers), ASCII minus, CRLF line ends. Values
+are rounded to the decimals the chart and its table show. Text fields go through
+`stats.text.spreadsheet_text`: no control characters, and a leading "=", "+", "-" or "@" gets
+a "'" so no spreadsheet program runs it. The source line is a trailing "Källa" column on every
+row rather than a comment line, so the file stays one rectangular table that Excel and
+`csv.reader` open without options.
 """
 
 from __future__ import annotations
@@ -30,12 +35,16 @@ from openpyxl.worksheet.table import Table as SheetTable
 from openpyxl.worksheet.table import TableStyleInfo
 
 from stats.export.section import Section
-from stats.fmt import format_period
+from stats.fmt import MINUS, NBSP, format_number, format_period
 from stats.present.describe import NO_VALUE, chart_decimals, is_missing, remark, shown_frame
 from stats.present.spec import Chart, caption, footnotes
+from stats.regions import Home
+from stats.text import clean, spreadsheet_text
 
 NO_REMARK = "Ingen"
 SHEET_NAME_MAX = 31
+# the most characters an Excel cell holds
+CELL_MAX = 32_767
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -68,27 +77,44 @@ def sheet_names(charts: list[Chart]) -> list[str]:
     """Unique sheet names of at most 31 characters without []:*?/\\ ("1 Arbetslöshet …")."""
     names: list[str] = []
     for i, chart in enumerate(charts, start=1):
-        title = _SHEET_FORBIDDEN.sub(" ", chart.title)
-        names.append(f"{i} {title}"[:SHEET_NAME_MAX].rstrip())
+        title = _SHEET_FORBIDDEN.sub(" ", " ".join(clean(chart.title).split()))
+        # Excel refuses a sheet name that ends with an apostrophe
+        names.append(f"{i} {title}"[:SHEET_NAME_MAX].rstrip().rstrip("'").rstrip())
     return names
 
 
-def _write_chart_sheet(ws: Any, chart: Chart, home: str, index: int) -> None:
-    ws.append([chart.title])
+def sheet_text(text: str) -> str:
+    """A text as an XLSX cell keeps it: no control characters, at most CELL_MAX characters."""
+    return clean(text)[:CELL_MAX]
+
+
+def append_row(ws: Any, values: list[Any]) -> None:
+    """Append a row; its texts are string cells (never formulas), its numbers numbers."""
+    ws.append([sheet_text(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            # openpyxl reads a text starting with "=" as a formula unless typed as a string;
+            # the quote prefix keeps Excel from turning it into one when the cell is edited
+            cell.data_type = "s"
+            cell.quotePrefix = cell.value.startswith(("=", "+", "-", "@"))
+
+
+def _write_chart_sheet(ws: Any, chart: Chart, home: Home, index: int) -> None:
+    append_row(ws, [chart.title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"Enhet: {chart.unit}"])
-    ws.append([caption(chart, home)])
+    append_row(ws, [f"Enhet: {chart.unit}"])
+    append_row(ws, [caption(chart, home)])
     for note in footnotes(chart):
-        ws.append([note])
+        append_row(ws, [note])
     ws.append([])
     columns = header(chart)
-    ws.append(columns)
+    append_row(ws, columns)
     head = ws.max_row
     for cell in ws[head]:
         cell.font = Font(bold=True)
     fmt = number_format(chart_decimals(chart))
     for row in data_rows(chart):
-        ws.append(row)
+        append_row(ws, row)
         value = ws.cell(row=ws.max_row, column=4)
         if isinstance(row[3], float):
             value.number_format = fmt
@@ -110,58 +136,57 @@ def write_xlsx(section: Section, path: Path) -> Path:
     wb = Workbook()
     summary = wb.active
     summary.title = "Avsnitt"
-    summary.append([f"{section.title} {section.meeting_date}"])
+    append_row(summary, [f"{section.title} {section.meeting_date}"])
     summary["A1"].font = Font(bold=True, size=14)
     for line in (section.subtitle, section.data_note):
         if line:
-            summary.append([line])
+            append_row(summary, [line])
     summary.append([])
     if section.highlights:
-        summary.append(["Det viktigaste"])
+        append_row(summary, ["Det viktigaste"])
         summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
         for text in section.highlights:
-            summary.append([text])
+            append_row(summary, [text])
         summary.append([])
-    summary.append(["Flik", "Diagram", "Källa"])
+    append_row(summary, ["Flik", "Diagram", "Källa"])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     names = sheet_names(section.charts)
     for name, chart in zip(names, section.charts, strict=True):
-        summary.append([name, chart.title, caption(chart, section.home)])
+        append_row(summary, [name, chart.title, caption(chart, section.home)])
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 40
     for i, (name, chart) in enumerate(zip(names, section.charts, strict=True), start=1):
         _write_chart_sheet(wb.create_sheet(name), chart, section.home, i)
-    wb.properties.title = f"{section.title} {section.meeting_date}"
+    wb.properties.title = sheet_text(f"{section.title} {section.meeting_date}")
     wb.properties.language = "sv-SE"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))
     return path
 
 
-def csv_number(value: float) -> str:
-    """A value as Swedish Excel reads a number: full precision, decimal comma, no grouping."""
-    text = repr(float(value))
-    if "e" in text or "E" in text:
-        text = f"{value:.15f}".rstrip("0")
-    text = text.removesuffix(".0").rstrip(".")
-    return text.replace(".", ",")
+def csv_number(value: float, decimals: int) -> str:
+    """A value as Swedish Excel reads a number: rounded as the chart shows it, decimal comma,
+    no grouping, ASCII minus ("-1234,5")."""
+    return format_number(value, decimals).replace(NBSP, "").replace(MINUS, "-")
 
 
-def csv_text(chart: Chart, home: str) -> str:
+def csv_text(chart: Chart, home: Home) -> str:
     """The chart's rows as CSV text (without BOM): header row, then one row per value."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    source = caption(chart, home)
-    writer.writerow([*header(chart), "Källa"])
-    for row in data_rows(chart):
-        value = row[3]
-        shown = csv_number(value) if isinstance(value, float) else value
-        writer.writerow([*row[:3], shown, row[4], source])
+    decimals = chart_decimals(chart)
+    source = spreadsheet_text(caption(chart, home))
+    writer.writerow([spreadsheet_text(t) for t in [*header(chart), "Källa"]])
+    for series, region, period, value, note in data_rows(chart):
+        # a number is written as a number, even a negative one; only texts get the guard
+        shown = csv_number(value, decimals) if isinstance(value, float) else spreadsheet_text(value)
+        labels = [spreadsheet_text(t) for t in (series, region, period)]
+        writer.writerow([*labels, shown, spreadsheet_text(note), source])
     return out.getvalue()
 
 
-def write_csv(chart: Chart, home: str, path: Path) -> Path:
+def write_csv(chart: Chart, home: Home, path: Path) -> Path:
     """One chart's data as a CSV file Swedish Excel opens correctly (UTF-8 with BOM)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(csv_text(chart, home), encoding="utf-8-sig", newline="")

@@ -1,1 +1,1 @@
-"""Ingest: decode and normalise responses, archive them, refresh and snapshot."""
+"""Ingest: decode and normalize responses, archive them, refresh and snapshot."""

@@ -1,4 +1,4 @@
-"""Fetch → decode → normalise → store, one series at a time; a failing series loses nothing."""
+"""Fetch → decode → normalize → store, one series at a time; a failing series loses nothing."""
 
 from __future__ import annotations
 

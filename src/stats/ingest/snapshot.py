@@ -1,6 +1,6 @@
 """The embedded snapshot: real raw responses in data/snapshot with a TOML manifest.
 
-`load_snapshot` replays them through the same decode → normalise → store path as a live
+`load_snapshot` replays them through the same decode → normalize → store path as a live
 refresh; `write_snapshot` exports the raw responses behind each series' latest release.
 """
 

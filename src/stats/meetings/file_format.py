@@ -20,8 +20,8 @@ from stats.analysis.highlights import wordings
 from stats.analysis.indicators import load_indicators
 from stats.errors import StatsError
 from stats.meetings.model import COMPARISONS, KINDS, Claim, Frozen, Highlight, Meeting, MeetingError
-from stats.present.spec import spec_from_dict
-from stats.regions import load_regions
+from stats.present.spec import ChartSpec, spec_from_dict
+from stats.regions import HOME_SETS, Place, load_regions
 from stats.text import clean
 
 MEETING_KEYS = ("format", "date", "region", "title", "kind", "start", "end", "place",
@@ -32,8 +32,9 @@ CLAIM_KEYS = ("indicator", "comparison", "region", "filters", "expected", "low",
 # The file format's version. Every change to the format bumps it and adds a migration from the
 # previous version, so that every file ever written still reads:
 #   1  (no `format` key) the 2024 files;
-#   2  `format` and the meeting's `region` (the län code of its dialog).
-FORMAT = 2
+#   2  `format` and the meeting's `region` (the län code of its dialog);
+#   3  `[frozen.place]` (home län, its region sets, processor) and `[frozen.definitions]`.
+FORMAT = 3
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -91,7 +92,19 @@ class _Fields:
         return value
 
 
-def _claim(where: str, raw: Any) -> Claim:
+def _one_region(region: str, home: str | None) -> bool:
+    """Whether a claim's region names one region: for the meeting's own län if it has one
+    (Gotland's `hemlan_kommuner` is one kommun), else for every län."""
+    regions = load_regions()
+    if home is None:
+        return regions.is_single(region)
+    try:
+        return len(regions.resolve([region], home)) == 1
+    except StatsError:
+        return False
+
+
+def _claim(where: str, raw: Any, home: str | None = None) -> Claim:
     f = _Fields(where, raw, CLAIM_KEYS)
     indicators = load_indicators()
     ind_id = f.text("indicator")
@@ -104,11 +117,7 @@ def _claim(where: str, raw: Any) -> Claim:
     if not set(filters) <= set(indicators[ind_id].columns):
         raise f.fail("filters", f"keys must be columns of {ind_id}")
     region = f.text("region", "hemlan")
-    try:
-        codes = load_regions().resolve([region], home="23")
-    except StatsError as exc:
-        raise f.fail("region", str(exc)) from None
-    if len(codes) != 1:
+    if not _one_region(region, home):
         raise f.fail("region", "must name one region (a code, hemlan or riket)")
     claim = Claim(
         indicator=ind_id,
@@ -133,7 +142,9 @@ def _claim(where: str, raw: Any) -> Claim:
 
 
 def _frozen(where: str, raw: Any) -> Frozen:
-    f = _Fields(where, raw, ("at", "by", "releases", "vintages", "unavailable"))
+    f = _Fields(
+        where, raw, ("at", "by", "releases", "vintages", "unavailable", "place", "definitions")
+    )
     at = f.text("at")
     try:
         datetime.fromisoformat(at)
@@ -149,6 +160,20 @@ def _frozen(where: str, raw: Any) -> Frozen:
         releases=f.mapping("releases"),
         vintages={sid: sub.mapping(sid) for sid in vintages},
         unavailable=f.strings("unavailable"),
+        place=_place(f"{where}.place", raw["place"]) if "place" in raw else None,
+        definitions=f.mapping("definitions"),
+    )
+
+
+def _place(where: str, raw: Any) -> Place:
+    f = _Fields(where, raw, ("home", "processor", *HOME_SETS))
+    home = f.text("home")
+    if home not in load_regions().lan_codes:
+        raise f.fail("home", "must be a län code such as 23")
+    return Place(
+        home=home,
+        sets=tuple((name, f.strings(name)) for name in HOME_SETS),
+        processor=f.text("processor"),
     )
 
 
@@ -157,7 +182,12 @@ def _from_format_1(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-MIGRATIONS = {1: _from_format_1}
+def _from_format_2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 → 3: nothing to rewrite; a freeze without `place` resolves at view time."""
+    return raw
+
+
+MIGRATIONS = {1: _from_format_1, 2: _from_format_2}
 
 
 def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -176,13 +206,8 @@ def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
     return {**raw, "format": FORMAT}
 
 
-def parse_meeting(text: str, name: str) -> Meeting:
-    """A validated meeting from TOML text; `name` (the file name) prefixes every error."""
-    try:
-        raw = migrate(tomllib.loads(text), name)
-    except tomllib.TOMLDecodeError as exc:
-        raise MeetingError(f"{name}: not valid TOML: {exc}") from None
-    f = _Fields(name, raw, MEETING_KEYS)
+def _checked_head(f: _Fields, name: str) -> None:
+    """Region, date (= the file name), kind, times and revision, or a MeetingError."""
     region = f.optional("region")
     if region is not None and region not in load_regions().lan_codes:
         raise f.fail("region", "must be a län code such as 23")
@@ -193,16 +218,18 @@ def parse_meeting(text: str, name: str) -> Meeting:
         raise f.fail("date", "must be YYYY-MM-DD") from None
     if name.endswith(".toml") and Path(name).stem != meeting_date:
         raise f.fail("date", f"{meeting_date} differs from the file name {name}")
-    kind = f.text("kind", "ordinarie")
-    if kind not in KINDS:
+    if f.text("kind", "ordinarie") not in KINDS:
         raise f.fail("kind", f"must be one of {', '.join(KINDS)}")
     for key in ("start", "end"):
         value = f.optional(key)
         if value is not None and not _TIME.match(value):
             raise f.fail(key, "must be HH:MM")
-    revision = raw.get("revision", 0)
+    revision = f.table.get("revision", 0)
     if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
         raise f.fail("revision", "must be a whole number >= 0")
+
+
+def _charts(f: _Fields, name: str) -> tuple[ChartSpec, ...]:
     charts = []
     for i, chart in enumerate(f.tables("chart")):
         where = f"{name}: chart[{i}]"
@@ -212,28 +239,44 @@ def parse_meeting(text: str, name: str) -> Meeting:
             message = str(exc)
             full = message if message.startswith(where) else f"{where}: {message}"
             raise MeetingError(full) from None
+    return tuple(charts)
+
+
+def _highlights(f: _Fields, name: str, region: str | None) -> tuple[Highlight, ...]:
     highlights = []
     for i, item in enumerate(f.tables("highlight")):
         h = _Fields(f"{name}: highlight[{i}]", item, ("text", "claim", "note"))
-        claim = _claim(f"{h.where}.claim", item["claim"]) if "claim" in item else None
+        claim = _claim(f"{h.where}.claim", item["claim"], region) if "claim" in item else None
         highlights.append(Highlight(text=h.text("text"), claim=claim, note=h.text("note", "")))
+    return tuple(highlights)
+
+
+def parse_meeting(text: str, name: str) -> Meeting:
+    """A validated meeting from TOML text; `name` (the file name) prefixes every error."""
+    try:
+        raw = migrate(tomllib.loads(text), name)
+    except tomllib.TOMLDecodeError as exc:
+        raise MeetingError(f"{name}: not valid TOML: {exc}") from None
+    f = _Fields(name, raw, MEETING_KEYS)
+    _checked_head(f, name)
+    region = f.optional("region")
     return Meeting(
-        date=meeting_date,
+        date=f.text("date"),
         region=region,
         title=f.text("title"),
-        kind=kind,
+        kind=f.text("kind", "ordinarie"),  # type: ignore[arg-type]
         start=f.optional("start"),
         end=f.optional("end"),
         place=f.text("place", ""),
-        charts=tuple(charts),
-        highlights=tuple(highlights),
+        charts=_charts(f, name),
+        highlights=_highlights(f, name, region),
         notes=f.text("notes", ""),
         frozen=_frozen(f"{name}: frozen", raw["frozen"]) if "frozen" in raw else None,
         previous_freezes=tuple(
             _frozen(f"{name}: previous_freezes[{i}]", p)
             for i, p in enumerate(f.tables("previous_freezes"))
         ),
-        revision=revision,
+        revision=int(raw.get("revision", 0)),
         saved_by=f.text("saved_by", ""),
         saved_at=f.text("saved_at", ""),
     )
@@ -283,6 +326,12 @@ def _frozen_dict(frozen: Frozen) -> dict[str, Any]:
     out["releases"] = dict(frozen.releases)
     if frozen.vintages:
         out["vintages"] = {sid: dict(v) for sid, v in frozen.vintages.items()}
+    if frozen.place is not None:
+        place = frozen.place
+        out["place"] = {"home": place.home, "processor": place.processor}
+        out["place"] |= {name: list(codes) for name, codes in place.sets}
+    if frozen.definitions:
+        out["definitions"] = dict(frozen.definitions)
     return out
 
 

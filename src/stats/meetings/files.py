@@ -25,6 +25,7 @@ from stats.config import ROOT
 from stats.fmt import LOCAL_TZ, format_date
 from stats.meetings.file_format import dumps_meeting, parse_meeting
 from stats.meetings.model import Meeting, MeetingError, SaveConflict
+from stats.regions import load_regions
 
 MEETINGS_ENV = "STATS_MEETINGS_DIR"
 # a meeting id is a calendar date and nothing else; `date.fromisoformat` alone would also take
@@ -81,7 +82,11 @@ def find_meeting(directory: Path, raw_id: str, home: str | None = None) -> Meeti
     """The meeting of `home`'s dialog with this id (e.g. from `?datum=`), or MeetingNotFound."""
     meeting = load_meeting(meeting_path(directory, raw_id))
     if not belongs_to(meeting, home):
-        raise MeetingNotFound(f"Mötet {meeting.date} finns inte.")
+        owner = load_regions().organisations.get(meeting.region or "", "en annan region")
+        raise MeetingNotFound(
+            f"Mötet {meeting.date} hör till {owner}s näringslivsdialog, inte till den här; "
+            "det visas och exporteras inte här."
+        )
     return meeting
 
 

@@ -9,17 +9,18 @@ those series since: new releases, revised values, new periods and new projection
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
 import duckdb
 
 from stats.analysis.indicators import load_indicators
+from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_date, format_number, format_period
 from stats.present.spec import ChartSpec
-from stats.regions import load_regions
+from stats.regions import Home, Place, as_place, home_code, load_regions
 from stats.store.read_versions import (
     current_releases,
     latest_content,
@@ -42,7 +43,9 @@ COMPARISONS: tuple[Comparison, ...] = (
     "vintages",
     "range",
 )
-ChangeKind = Literal["new_release", "revised", "new_periods", "new_vintage", "missing"]
+ChangeKind = Literal[
+    "new_release", "revised", "new_periods", "new_vintage", "missing", "new_definition"
+]
 
 
 class MeetingError(StatsError):
@@ -100,6 +103,10 @@ class Frozen:
     releases: dict[str, str]
     vintages: dict[str, dict[str, str]]
     unavailable: tuple[str, ...] = ()
+    # what the view resolved at freezing time (None in meetings frozen before this was kept):
+    # the home län, its region sets and the processor; and each indicator's definition version
+    place: Place | None = None
+    definitions: dict[str, str] = field(default_factory=dict)
 
     def label(self) -> str:
         """ "data som visades 2024-06-17"."""
@@ -163,6 +170,11 @@ class Change:
             return f"{name}: {'ny period' if len(shown) == 1 else 'nya perioder'} {listed}."
         if self.kind == "new_vintage":
             return f"{self.title}: ny årgång {self.vintage}."
+        if self.kind == "new_definition":
+            return (
+                f"{self.title}: indikatorns definition har ändrats sedan mötet; aktuella data "
+                "räknas med den nya definitionen."
+            )
         return f"{name}: den data som visades finns inte i den här databasen."
 
 
@@ -201,8 +213,14 @@ def freeze(
     now: datetime,
     *,
     force: bool = False,
+    home: Home | None = None,
 ) -> Meeting:
     """Pin the latest release of every series behind the meeting (not saved; save it next).
+
+    Also records what the view resolves at display time, so that the frozen meeting shows the
+    same regions and words whatever the configuration says later: the region codes of the
+    home län's sets (its kommuner, its neighbours), the processor on the source line, and each
+    indicator's definition version.
 
     Parameters
     ----------
@@ -227,11 +245,32 @@ def freeze(
         releases=dict(sorted(releases.items())),
         vintages=vintage_content(con, series),
         unavailable=tuple(s for s in series if s not in releases),
+        place=as_place(meeting_place(meeting, home, current=True)),
+        definitions=definition_versions(meeting),
     )
     previous = meeting.previous_freezes
     if meeting.frozen is not None:
         previous = (*previous, meeting.frozen)
     return replace(meeting, frozen=pins, previous_freezes=previous)
+
+
+def meeting_place(meeting: Meeting, home: Home | None = None, *, current: bool = False) -> Home:
+    """Whose statistics a view of the meeting shows.
+
+    A frozen meeting shows the place it recorded (unless `current` data is asked for); else the
+    meeting's own region, else `home` (default: the configured STATS_HOME_REGION).
+    """
+    if not current and meeting.frozen is not None and meeting.frozen.place is not None:
+        return meeting.frozen.place
+    return meeting.region or (home if home is not None else load_settings().home_region)
+
+
+def definition_versions(meeting: Meeting) -> dict[str, str]:
+    """{indicator id: definition version} for every indicator behind the meeting."""
+    used = [s.indicator for s in meeting.charts]
+    used += [h.claim.indicator for h in meeting.highlights if h.claim is not None]
+    indicators = load_indicators()
+    return {i: indicators[i].version for i in sorted(set(used)) if i in indicators}
 
 
 def _frozen(meeting: Meeting) -> Frozen:
@@ -295,16 +334,30 @@ def _diff(
     return out
 
 
-def changes_since(
-    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: str | None = None
-) -> list[Change]:
-    """What changed in the pinned series: new releases, revisions, new periods and vintages.
+def changed_definitions(frozen: Frozen) -> list[Change]:
+    """Indicators whose definition version differs from the one recorded at freezing."""
+    indicators = load_indicators()
+    return [
+        Change(
+            ind_id, indicators[ind_id].title if ind_id in indicators else ind_id, "new_definition"
+        )
+        for ind_id, version in sorted(frozen.definitions.items())
+        if ind_id not in indicators or indicators[ind_id].version != version
+    ]
 
-    Examples of revised values prefer the `home` region (e.g. "23").
+
+def changes_since(
+    con: duckdb.DuckDBPyConnection, meeting: Meeting, home: Home | None = None
+) -> list[Change]:
+    """What changed since freezing: new releases, revisions, new periods and vintages in the
+    pinned series, and indicator definitions changed since.
+
+    Examples of revised values prefer the home region (e.g. "23").
     """
     frozen = _frozen(meeting)
+    home = home_code(meeting_place(meeting, home))
     index = release_ids_by_content(con)
-    out: list[Change] = []
+    out: list[Change] = changed_definitions(frozen)
     for sid in sorted(set(frozen.releases) | set(frozen.vintages)):
         title = _series_title(con, sid)
         per_vintage = sid in frozen.vintages

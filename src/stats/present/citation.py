@@ -10,10 +10,7 @@ from typing import Any
 from stats.catalog.load import Series, load_catalog
 from stats.config import load_settings
 from stats.fmt import format_date
-
-# who processed the figures, per home län; SCB asks not to present processed data as its own
-PROCESSORS = {"23": "Region Jämtland Härjedalen"}
-DEFAULT_PROCESSOR = "näringslivsstatistik"
+from stats.regions import Home, as_place
 
 # only SCB's PxWebApi 2 ids are worth citing; file names and stitched KPI lists are not
 _SCB_TABLE_ID = re.compile(r"^TAB\d+$")
@@ -30,13 +27,13 @@ def _cite(table: str, label: str | None) -> str:
     return label
 
 
-def processor(home: str | None = None) -> str:
-    """Who processed the figures for a home län (default: the configured STATS_HOME_REGION)."""
-    home = load_settings().home_region if home is None else home
-    return PROCESSORS.get(home, DEFAULT_PROCESSOR)
+def processor(home: Home | None = None) -> str:
+    """Who processed the figures: the home län's regional organisation (regions.toml), or
+    the one a frozen meeting recorded; default: the configured STATS_HOME_REGION's."""
+    return as_place(load_settings().home_region if home is None else home).processor
 
 
-def source_caption(*metas: Mapping[str, Any], home: str | None = None, fallback: str = "") -> str:
+def source_caption(*metas: Mapping[str, Any], home: Home | None = None, fallback: str = "") -> str:
     """Source line, e.g. "Källa: SCB, <title> (TAB6471), hämtad 2026-06-15. Bearbetning: …".
 
     One part per release meta, joined by "; " (repeats once); without any, `fallback` names

@@ -1,7 +1,10 @@
 """Plotly figures of charts, in Swedish number and date format: the only module that draws.
 
 The source lines under them are in `stats.present.citation`, their tables and alt text in
-`stats.present.describe`.
+`stats.present.describe`. Plotly reads a subset of HTML (links, bold, line breaks) in every text
+it shows, so every text put into a figure here (title, legend and category names, axis titles,
+annotations, bar labels and hover texts) goes through `stats.text.escape_plotly` exactly once;
+text inside a hover template also keeps `%{` from being read as a template variable.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from stats.present.describe import (
     value_cell,
 )
 from stats.present.spec import Chart, is_bar
+from stats.text import escape_plotly
 
 # Plotly's separators string is "<decimal><thousands>": decimal comma, space between thousands
 SEPARATORS = ", "
@@ -49,6 +53,16 @@ def _style(i: int) -> tuple[str, str, str]:
         DASHES[(i + i // len(COLOURS)) % len(DASHES)],
         SYMBOLS[(i + 2 * (i // len(COLOURS))) % len(SYMBOLS)],
     )
+
+
+def _in_template(text: str) -> str:
+    """Text for a hover template: escaped, and `%` as an entity so `%{x}` stays literal."""
+    return escape_plotly(text).replace("%", "&#37;")
+
+
+def _label(period: str) -> str:
+    """A period as the x category and tick label: ISO form, escaped."""
+    return escape_plotly(format_period(period))
 
 
 def _column(frame: pd.DataFrame, name: str, default: Any) -> list[Any]:
@@ -95,9 +109,10 @@ def line_figure(
         part = frame[frame[trace] == name] if trace in frame.columns else frame
         # periods the source does not have stay gaps, so the line never bridges them
         points = _points(part, full, x, y)
-        fig.add_trace(_line_trace(i, str(name), full, points, unit, value_format))
+        label = escape_plotly(str(name))
+        fig.add_trace(_line_trace(i, label, full, points, unit, value_format))
         any_preliminary = any_preliminary or any(p and p[2] for p in points)
-        missing += _missing_points(str(name), full, points)
+        missing += _missing_points(label, full, points)
     if missing:
         fig.add_trace(_missing_trace(missing))
     _frame(
@@ -127,7 +142,7 @@ def _line_trace(
     unit: str,
     value_format: str,
 ) -> go.Scatter:
-    """Trace i of a line chart: its style, open markers on preliminary values, Swedish hover."""
+    """Trace i of a line chart (`name` escaped): its style, preliminary markers, Swedish hover."""
     preliminary = [bool(p and p[2]) for p in points]
     statuses = [p[1] if p else "" for p in points]
     colour, dash, symbol = _style(i)
@@ -136,7 +151,7 @@ def _line_trace(
         for p, s in zip(preliminary, statuses, strict=True)
     ]
     return go.Scatter(
-        x=[format_period(p) for p in periods],
+        x=[_label(p) for p in periods],
         y=[p[0] if p else None for p in points],
         name=name,
         mode="lines+markers",
@@ -152,8 +167,8 @@ def _line_trace(
         },
         customdata=notes,
         hovertemplate=(
-            f"<b>{name}</b><br>Period: %{{x}}<br>"
-            f"Värde: %{{y:{value_format}}} {unit}%{{customdata}}<extra></extra>"
+            f"<b>{name.replace('%', '&#37;')}</b><br>Period: %{{x}}<br>"
+            f"Värde: %{{y:{value_format}}} {_in_template(unit)}%{{customdata}}<extra></extra>"
         ),
     )
 
@@ -161,9 +176,9 @@ def _line_trace(
 def _missing_points(
     name: str, periods: list[str], points: list[Point | None]
 ) -> list[tuple[str, str, str]]:
-    """(period, trace, status with meaning) for each row that has no value."""
+    """(period, trace, status with meaning) for each row that has no value; `name` escaped."""
     return [
-        (format_period(period), name, status_text(p[1] or MISSING))
+        (_label(period), name, escape_plotly(status_text(p[1] or MISSING)))
         for period, p in zip(periods, points, strict=True)
         if p and p[0] is None
     ]
@@ -175,8 +190,10 @@ def _period_axis(
     """The category x axis, its thinned ticks, the symbol key and the missing-value overlay."""
     key = _symbol_key(any_preliminary, missing)
     if key:
-        fig.add_annotation(text=key, font={"size": 12, "color": MISSING_COLOUR}, **_KEY_PLACE)
-    fig.update_xaxes(type="category", categoryorder="category ascending", title={"text": x_title})
+        font = {"size": 12, "color": MISSING_COLOUR}
+        fig.add_annotation(text=escape_plotly(key), font=font, **_KEY_PLACE)
+    title = {"text": escape_plotly(x_title)}
+    fig.update_xaxes(type="category", categoryorder="category ascending", title=title)
     if len(periods) > MAX_TICKS:
         # level labels at round steps (every 6th month from January, every 5th year) instead
         # of dozens of rotated and clipped ones
@@ -194,10 +211,10 @@ def _tick_periods(codes: list[str]) -> list[str]:
     steps = (1, 2, 3, 6, 12, 24, 60, 120) if monthly else (1, 2, 5, 10, 20, 50, 100)
     step = next((k for k in steps if len(codes) / k <= MAX_TICKS), math.ceil(len(codes) / 12))
     if monthly:
-        return [format_period(p) for p in codes if index_of(p) % step == 0]
+        return [_label(p) for p in codes if index_of(p) % step == 0]
     if yearly:
-        return [p for p in codes if int(p) % step == 0]
-    return codes[::step]
+        return [_label(p) for p in codes if int(p) % step == 0]
+    return [_label(p) for p in codes[::step]]
 
 
 def bar_figure(
@@ -225,14 +242,16 @@ def bar_figure(
     hover = [t if v is not None else status_text(t) for v, t in zip(values, texts, strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=[str(n) for n in first[trace]],
+            x=[escape_plotly(str(n)) for n in first[trace]],
             y=[0.0 if v is None else v for v in values],
-            text=texts,
+            text=[escape_plotly(t) for t in texts],
             textposition="outside",
             cliponaxis=False,
             marker={"color": COLOURS[0]},
-            customdata=hover,
-            hovertemplate=f"<b>%{{x}}</b><br>Värde: %{{customdata}} {unit}<extra></extra>",
+            customdata=[escape_plotly(h) for h in hover],
+            hovertemplate=(
+                f"<b>%{{x}}</b><br>Värde: %{{customdata}} {_in_template(unit)}<extra></extra>"
+            ),
         )
     )
     # one or two bars stay bar-shaped instead of filling the whole width
@@ -246,16 +265,16 @@ def bar_figure(
 def _frame(
     fig: go.Figure, title: str, unit: str, value_format: str, height: int, **layout: Any
 ) -> None:
-    """Title, Swedish separators, size and the value axis shared by every figure."""
+    """Title, Swedish separators, size and the value axis shared by every figure (raw text)."""
     fig.update_layout(
-        title={"text": title},
+        title={"text": escape_plotly(title)},
         separators=SEPARATORS,
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         **layout,
     )
     fig.update_yaxes(
-        title={"text": unit},
+        title={"text": escape_plotly(unit)},
         tickformat=value_format,
         hoverformat=value_format,
         separatethousands=True,
@@ -300,6 +319,14 @@ def _points(part: pd.DataFrame, periods: list[str], x: str, y: str) -> list[Poin
     return [found.get(p) for p in periods]
 
 
+def figure_title(chart: Chart) -> str:
+    """The figure's title as plain text: a bar chart adds its period to the chart title."""
+    frame = chart.frame
+    if not is_bar(chart) or frame.empty:
+        return chart.title
+    return f"{chart.title}, {format_period(str(max(frame['period'])))}"
+
+
 def figure(chart: Chart) -> go.Figure:
     """The Plotly figure of a chart (line over periods, or bars for the latest period)."""
     decimals = chart_decimals(chart)
@@ -307,11 +334,6 @@ def figure(chart: Chart) -> go.Figure:
     periods = sorted(frame["period"].unique()) if not frame.empty else []
     if is_bar(chart):
         latest = frame[frame["period"] == periods[-1]] if periods else frame
-        return bar_figure(
-            latest,
-            f"{chart.title}, {format_period(periods[-1])}" if periods else chart.title,
-            chart.unit,
-            decimals=decimals,
-        )
+        return bar_figure(latest, figure_title(chart), chart.unit, decimals=decimals)
     x_title = period_title(periods)
     return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)

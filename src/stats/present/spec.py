@@ -18,7 +18,7 @@ import pandas as pd
 from stats.analysis.indicators import Indicator, load_indicators, run_indicator
 from stats.errors import StatsError
 from stats.present.citation import ckm_note, source_caption
-from stats.regions import load_regions
+from stats.regions import Home, home_code, load_regions
 from stats.store.read import release_metas
 
 ChartKind = Literal["line", "bar", "table"]
@@ -83,7 +83,7 @@ def spec_from_dict(raw: dict[str, Any], where: str = "chart") -> ChartSpec:
     if split != "region" and split not in ind.columns:
         raise StatsError(f"{where}.split: {split!r} is not 'region' or a column of {ind_id}")
     regions = tuple(str(r) for r in raw.get("regions", ("hemlan", "riket")))
-    load_regions().resolve(list(regions), home="23")
+    load_regions().check(list(regions))
     decimals = raw.get("decimals")
     return ChartSpec(
         indicator=ind_id,
@@ -118,7 +118,7 @@ class Chart:
         return self.spec.unit or self.indicator.unit
 
 
-def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> pd.DataFrame:
+def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: Home) -> pd.DataFrame:
     """Rows of the spec's slice: series (legend name), region_code, period, value, status, ..."""
     frame = run_indicator(scope, spec.indicator)
     for column, value in spec.filters:
@@ -159,7 +159,7 @@ def _with_content(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["value"].notna() | has_symbol]
 
 
-def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
+def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: Home) -> Chart:
     """Everything needed to show or export a spec; it cites the releases of the rows shown.
 
     A bar has nothing to draw for a region without a value, so bar charts keep only the rows
@@ -181,7 +181,7 @@ def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: str) -> Chart:
     return Chart(spec, indicator, frame, release_metas(scope, list(ids)))
 
 
-def caption(chart: Chart, home: str) -> str:
+def caption(chart: Chart, home: Home) -> str:
     """The chart's source line from the releases it shows; "Data saknas." when it shows none."""
     if not chart.metas:
         return f"{NO_VALUE}."
@@ -229,7 +229,7 @@ def footnotes(chart: Chart) -> list[str]:
     return notes
 
 
-def chart_notes(chart: Chart, home: str) -> list[str]:
+def chart_notes(chart: Chart, home: Home) -> list[str]:
     """The source line first, then the footnotes (CKM note, preliminary marks, definition)."""
     return [caption(chart, home), *footnotes(chart)]
 
@@ -247,7 +247,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def file_stem(meeting_date: str, chart: Chart, home: str) -> str:
+def file_stem(meeting_date: str, chart: Chart, home: Home) -> str:
     """e.g. "2024-06-17_nya-lediga-platser_jamtland"."""
-    place = slug(load_regions().name(home).replace(" län", "").removesuffix("s"))
+    place = slug(load_regions().name(home_code(home)).replace(" län", "").removesuffix("s"))
     return f"{meeting_date}_{slug(chart.title)}_{place}"

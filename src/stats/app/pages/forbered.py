@@ -188,7 +188,7 @@ def save(meeting: Meeting, base: int, who: str) -> None:
     st.success(f"Sparat (version {saved.revision}).")
 
 
-def freeze_section(meeting: Meeting, base: int, who: str) -> None:
+def freeze_section(meeting: Meeting, base: int, who: str, home: str) -> None:
     st.subheader("Frys avsnittet")
     st.caption(
         "Frysning låser de dataversioner diagrammen visar, så att mötessidan alltid visar "
@@ -204,7 +204,7 @@ def freeze_section(meeting: Meeting, base: int, who: str) -> None:
             st.error("Ingen databas att frysa mot — kör `stats refresh`.")
             return
         with reading(*db) as con:
-            frozen = freeze(con, meeting, who, datetime.now(UTC), force=force)
+            frozen = freeze(con, meeting, who, datetime.now(UTC), force=force, home=home)
         save(frozen, base, who)
 
 
@@ -242,7 +242,7 @@ def render() -> None:
     st.link_button("Förhandsgranska mötessidan", f"mote?datum={meeting.date}")
     if st.button("Spara", type="primary"):
         save(edited, base, who)
-    freeze_section(meeting, base, who)
+    freeze_section(meeting, base, who, home)
     import_section()
 
 

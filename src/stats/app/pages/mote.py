@@ -17,7 +17,8 @@ from stats.app.meeting_export import show_downloads
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
-from stats.meetings.model import Change, Meeting, changes_since, pinned_releases
+from stats.meetings.model import Change, Meeting, changes_since, meeting_place, pinned_releases
+from stats.regions import Home
 
 PARAM = "datum"
 
@@ -79,7 +80,7 @@ def show_highlights(meeting: Meeting, checks: list[HighlightCheck]) -> None:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def meeting_state(
-    db_path: str, signature: tuple[int, int], meeting: Meeting, home: str
+    db_path: str, signature: tuple[int, int], meeting: Meeting, home: Home
 ) -> tuple[list[int], list[str], list[HighlightCheck], list[Change]]:
     """Pins, checked highlights and changes for one meeting version and database version.
 
@@ -131,7 +132,9 @@ def render() -> None:
     show_highlights(meeting, checks)
     st.subheader("Diagram")
     for number, spec in enumerate(meeting.charts):
-        prepared = load_pinned_chart(*db, spec, home, releases)
+        prepared = load_pinned_chart(
+            *db, spec, meeting_place(meeting, home, current=current), releases
+        )
         chart = prepared.chart
         st.markdown(f"#### {plain(chart.title)}")
         if chart.frame.empty:
