@@ -1,5 +1,6 @@
 -- queries/arbetsmarknad_lan.sql: labour-market rates (unemployment, employment rate) per län and
--- month with Riket alongside and each län's rank among the 21 län (1 = highest value): the
+-- month with Riket alongside and each län's rank among the 21 län (1 = highest value; only
+-- when all 21 have a value, n_lan says how many do): the
 -- declared inputs plus SCB's monthly BAS table when it has been fetched.
 with inputs as (
     select measure, series_id, dims
@@ -7,7 +8,7 @@ with inputs as (
 ),
 
 declared as (
-    select i.measure, o.region_code, o.period, o.value, o.status, o.preliminary
+    select i.measure, o.region_code, o.period, o.value, o.status, o.preliminary, o.release_id
     from obs o
     join inputs i on o.series_id = i.series_id and o.dims = i.dims
 ),
@@ -24,7 +25,8 @@ bas_monthly as (
         o.period,
         o.value,
         o.status,
-        o.preliminary
+        o.preliminary,
+        o.release_id
     from obs o
     join label lc
         on lc.release_id = o.release_id and lc.dimension = 'ContentsCode'
@@ -72,8 +74,9 @@ final as (
         s.preliminary,
         r.riket,
         s.value - r.riket as diff_riket,
-        l.rank,
-        l.n_lan
+        case when l.n_lan = 21 then l.rank end as rank,
+        l.n_lan,
+        s.release_id
     from source s
     left join riket r using (measure, period)
     left join lan l using (measure, region_code, period)

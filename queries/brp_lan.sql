@@ -1,6 +1,7 @@
 -- queries/brp_lan.sql: gross regional product per län and year for every content SCB publishes
 -- in TAB3138 (level in current prices, volume change, per inhabitant, per employed), with
--- Riket alongside and each län's rank among the 21 län (1 = highest).
+-- Riket alongside and each län's rank among the 21 län (1 = highest; only when all 21 have a
+-- value, since a rank among fewer misleads).
 with source as (
     select
         o.region_code,
@@ -9,7 +10,8 @@ with source as (
         coalesce(l.label, o.dims->>'$.ContentsCode') as contents_label,
         o.value,
         o.status,
-        o.preliminary
+        o.preliminary,
+        o.release_id
     from obs o
     left join label l
         on l.release_id = o.release_id
@@ -24,19 +26,33 @@ riket as (
     where region_code = '00'
 ),
 
+lan as (
+    select
+        contents,
+        region_code,
+        period,
+        rank() over (partition by contents, period order by value desc) as rank,
+        count(value) over (partition by contents, period) as n_lan
+    from source
+    where length(region_code) = 2 and region_code <> '00' and value is not null
+),
+
 final as (
     select
-        s.*,
+        s.region_code,
+        s.period,
+        s.contents,
+        s.contents_label,
+        s.value,
+        s.status,
+        s.preliminary,
         r.riket,
-        case when length(s.region_code) = 2 and s.region_code <> '00' and s.value is not null then
-            rank() over (
-                partition by s.contents, s.period,
-                    (length(s.region_code) = 2 and s.region_code <> '00' and s.value is not null)
-                order by s.value desc
-            )
-        end as rank
+        case when l.n_lan = 21 then l.rank end as rank,
+        l.n_lan,
+        s.release_id
     from source s
     left join riket r using (contents, period)
+    left join lan l using (contents, region_code, period)
     order by s.contents, s.period, s.region_code
 )
 

@@ -6,13 +6,14 @@ with employed as (
         region_code,
         period,
         replace(dims->>'$.SNI2007', '.', '') as sni,
-        value
+        value,
+        release_id
     from obs
     where series_id = 'sysselsatta_sni_detalj'
 ),
 
 totals as (
-    select region_code, period, sum(value) as employed_total
+    select region_code, period, sum(value) as employed_total, any_value(release_id) as release_id
     from employed
     group by region_code, period
 ),
@@ -46,7 +47,8 @@ final as (
             then 100.0 * coalesce(c.employed_circular, 0) / t.employed_total end as value,
         coalesce(c.employed_circular, 0) as employed_circular,
         t.employed_total,
-        coalesce(c.sni_codes, 0) as sni_codes
+        coalesce(c.sni_codes, 0) as sni_codes,
+        t.release_id
     from totals t
     cross join sets s
     left join circular c

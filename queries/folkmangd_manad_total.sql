@@ -5,6 +5,7 @@ with source as (
         region_code,
         period,
         value,
+        release_id,
         dims ilike '%"Alder": "tot%' as is_age_total
     from obs
     where series_id = 'folkmangd_manad'
@@ -13,7 +14,7 @@ with source as (
 
 age_total as (
     -- SCB's own all-ages total, used as is when the series carries one
-    select region_code, period, value
+    select region_code, period, value, release_id
     from source
     where is_age_total
 ),
@@ -23,17 +24,18 @@ age_sum as (
     select
         region_code,
         period,
-        case when count(value) = count(*) then sum(value) end as value
+        case when count(value) = count(*) then sum(value) end as value,
+        any_value(release_id) as release_id
     from source
     where not is_age_total
     group by region_code, period
 ),
 
 regions as (
-    select region_code, period, value, false as derived
+    select region_code, period, value, null as derived, release_id
     from age_total
     union all
-    select region_code, period, value, false as derived
+    select region_code, period, value, 'summa av åldersgrupperna' as derived, release_id
     from age_sum
     where not exists (
         select 1 from age_total t
@@ -48,17 +50,18 @@ lan_sum as (
         '00' as region_code,
         period,
         case when count(value) = 21 then sum(value) end as value,
-        true as derived
+        'summa av länen' as derived,
+        any_value(release_id) as release_id
     from regions
     where length(region_code) = 2 and region_code <> '00'
     group by period
 ),
 
 final as (
-    select region_code, period, value, derived
+    select region_code, period, value, derived, release_id
     from regions
     union all
-    select region_code, period, value, derived
+    select region_code, period, value, derived, release_id
     from lan_sum
     where not exists (
         select 1 from regions r

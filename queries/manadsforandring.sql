@@ -16,7 +16,8 @@ source as (
             + cast(substr(o.period, 6, 2) as integer) - 1 as month_index,
         o.value,
         o.status,
-        o.preliminary
+        o.preliminary,
+        o.release_id
     from obs o
     join inputs i on o.series_id = i.series_id and o.dims = i.dims
     where length(o.period) = 7 and substr(o.period, 5, 1) = 'M'
@@ -66,7 +67,8 @@ final as (
         value - year_ago as change_year,
         case when year_ago > 0 then 100.0 * (value - year_ago) / year_ago end as change_year_pct,
         case when months_in_12 = 12 then rolling_12 end as rolling_12,
-        case when months_in_12_year_ago = 12 then rolling_12_year_ago end as rolling_12_year_ago
+        case when months_in_12_year_ago = 12 then rolling_12_year_ago end as rolling_12_year_ago,
+        release_id
     from windowed
     order by measure, region_code, period
 )

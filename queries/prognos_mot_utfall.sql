@@ -7,7 +7,8 @@ with projected_tables as (
         'tabell' as source_kind,
         v.region_code,
         v.period,
-        sum(v.value) as projected
+        sum(v.value) as projected,
+        v.release_id
     from vintage_obs v
     join label l
         on l.release_id = v.release_id
@@ -24,7 +25,8 @@ projected_news as (
         'statistiknyhet' as source_kind,
         region_code,
         period,
-        value as projected
+        value as projected,
+        release_id
     from obs
     where series_id = 'befolkningsprognos_statistiknyheter'
         and dims->>'$.measure' = 'framskriven_folkmangd'
@@ -32,7 +34,7 @@ projected_news as (
 ),
 
 actual as (
-    select region_code, period, value as actual
+    select region_code, period, value as actual, release_id as actual_release
     from obs
     where series_id = 'folkmangd_ar' and dims = '{}'
 ),
@@ -47,7 +49,9 @@ final as (
         a.actual,
         p.projected - a.actual as difference,
         case when a.actual > 0 then 100.0 * (p.projected - a.actual) / a.actual end
-            as difference_pct
+            as difference_pct,
+        p.release_id,
+        a.actual_release
     from (select * from projected_tables union all select * from projected_news) p
     left join actual a using (region_code, period)
     order by p.region_code, p.vintage, p.source_kind, p.period

@@ -36,7 +36,7 @@ def test_query_jamtland_and_derived_riket(snapshot_db: Path) -> None:
         frame = run_query(con, "folkmangd_manad_total")
     finally:
         con.close()
-    assert list(frame.columns) == ["region_code", "period", "value", "derived"]
+    assert list(frame.columns) == ["region_code", "period", "value", "derived", "release_id"]
     assert not frame.duplicated(["region_code", "period"]).any()
     assert frame["value"].notna().all()
     value = frame.query("region_code == '23' and period == '2026M04'")["value"]
@@ -44,10 +44,11 @@ def test_query_jamtland_and_derived_riket(snapshot_db: Path) -> None:
     assert value.tolist() == [132785.0]
     lan = frame[frame["region_code"] != "00"]
     assert lan["region_code"].nunique() == 21
-    assert not lan["derived"].any()
+    # TAB6471 gives 11 age groups and no all-ages total: every län value is the app's own sum
+    assert set(lan["derived"]) == {"summa av åldersgrupperna"}
     riket = frame[frame["region_code"] == "00"].set_index("period")
     assert len(riket) == 4
-    assert riket["derived"].all()
+    assert set(riket["derived"]) == {"summa av länen"}
     assert riket["value"].to_dict() == lan.groupby("period")["value"].sum().to_dict()
 
 
@@ -63,8 +64,10 @@ def test_page_shows_metrics_captions_and_table(
     assert sum(c.startswith(SOURCE) for c in captions) == 2
     assert any("Cell Key Method (CKM)" in c and "referensåret 2025" in c for c in captions)
     assert any("summan av de 21 länen" in c for c in captions)
+    assert any("summan av SCB:s åldersgrupper" in c for c in captions)
     metrics = {m.label: m for m in at.metric}
-    jamtland = metrics["Jämtlands län, 2026-04"]
+    # TAB6471 has no all-ages total (aggregallowed: false): the figure is the app's own sum
+    jamtland = metrics["Jämtlands län (summa av åldersgrupperna), 2026-04"]
     assert jamtland.value == "132\u00a0785"
     assert normalise(jamtland.value) == "132 785"
     assert normalise(jamtland.delta) == "\u221255 (\u22120,04 %)"
@@ -72,8 +75,9 @@ def test_page_shows_metrics_captions_and_table(
     assert normalise(riket.value) == "10 605 724"
     assert at.expander[0].label == "Visa som tabell"
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Månad", "Jämtlands län", "Riket (summa av länen)"]
-    assert normalise(table.iloc[-1]["Jämtlands län"]) == "132 785"
+    home = "Jämtlands län (summa av åldersgrupperna)"
+    assert list(table.columns) == ["Månad", home, "Riket (summa av länen)"]
+    assert normalise(table.iloc[-1][home]) == "132 785"
     assert table.iloc[-1]["Månad"] == "2026-04"
 
 

@@ -83,12 +83,15 @@ def test_befolkning_page_renders(app_page: tuple[Page, str]) -> None:
     page.screenshot(path=str(ARTIFACTS / "befolkning.png"), full_page=True)
 
 
+BAS_SOURCE = "Källa: SCB via Region Dalarna, Arbetsmarknadsstatus"
+
+
 def test_serier_and_kallor_pages_render(app_page: tuple[Page, str]) -> None:
     page, url = app_page
     page.goto(f"{url}/serier?serie=arbetsloshet_bas_manad", wait_until="commit")
     wait_ready(page)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
+    assert page.get_by_text(BAS_SOURCE, exact=False).is_visible()
     ticks = page.locator(".js-plotly-plot .ytick text").all_text_contents()
     # procent with a decimal comma: "3,0", "4,0", …
     assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
@@ -133,7 +136,7 @@ def test_meeting_page_by_url_and_download(app_page: tuple[Page, str], tmp_path: 
     assert page.get_by_text("något fler än föregående månad", exact=False).is_visible()
     assert page.get_by_text("Fortsatt risk för ökade konkurser", exact=False).is_visible()
     assert page.locator(".js-plotly-plot").count() >= 2
-    assert page.get_by_text("Källa: SCB, Arbetsmarknadsstatus", exact=False).is_visible()
+    assert page.get_by_text(BAS_SOURCE, exact=False).is_visible()
     screenshot_whole_page(page, "mote.png")
     page.get_by_text("Exportera för protokoll och bilder").click()
     with page.expect_download(timeout=60_000) as info:

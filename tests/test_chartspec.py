@@ -8,7 +8,8 @@ import pytest
 
 from stats.analysis.indicators import open_scope
 from stats.errors import StatsError
-from stats.present.describe import alt_text
+from stats.meetings.files import load_meeting
+from stats.present.describe import alt_text, chart_table
 from stats.present.figures import figure
 from stats.present.spec import (
     ChartSpec,
@@ -58,7 +59,8 @@ def test_draw_monthly_bankruptcies_for_home_and_neighbours(snapshot_db: Path) ->
     assert jamtland["value"].tolist() == [7.0, 7.0, 11.0, 3.0]
     text = caption(chart, home="23")
     assert text.startswith("Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad")
-    assert "hämtad 2026-11-27" in text and text.endswith("Bearbetning: Region Jämtland Härjedalen.")
+    assert "avskriven 2026-11-27" in text
+    assert text.endswith("Bearbetning: Region Jämtland Härjedalen.")
     fig = figure(chart)
     assert fig.layout.separators == ", "
     # one alt text for app and exports (was "Jämtlands län: 2021-01 7, 2021-04 3")
@@ -85,4 +87,92 @@ def test_value_column_and_split_by_another_column(snapshot_db: Path) -> None:
 def test_pinned_scope_draws_nothing_from_unpinned_series(snapshot_db: Path) -> None:
     chart = draw(open_scope(open_reader(snapshot_db), releases=[]), spec_from_dict(KONKURSER), "23")
     assert chart.frame.empty and chart.metas == []
-    assert caption(chart, "23").startswith("Källa: Arbetsförmedlingen, Tillväxtanalys")
+    # nothing shown, nothing cited (was the indicator's declared sources)
+    assert caption(chart, "23") == "Data saknas."
+    assert chart_table(chart).rows == [["Data saknas"]]
+
+
+# What each chart of the 2024-06-17 seed meeting shows over the embedded snapshot, and so what
+# its source line must cite, from data/snapshot/MANIFEST.toml: no JobTech, AF varsel, monthly
+# Tillväxtanalys bankruptcies, projection table or imported SNI file is in the snapshot; the
+# statistical news hold no Jämtland row; BAS is Region Dalarna's copy (commit 2024-04-18) of
+# SCB's table; Regionfakta's page and Region JH's 2020 population were typed in on 2026-11-27.
+MEETING_CAPTIONS = {
+    "Nya lediga platser per månad": "Data saknas.",
+    "Nya lediga platser, rullande 12 månader": "Data saknas.",
+    "Konkurser per månad": "Data saknas.",
+    "Personer berörda av varsel per månad": "Data saknas.",
+    "Företagskonkurser per 1 000 invånare, länen": (
+        "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
+        "avskriven 2026-11-27; SCB via Region Jämtland Härjedalen, Befolkningsmängd i "
+        "Jämtlands län 2020 (Region Jämtland Härjedalen), avskriven 2026-11-27. "
+        "Bearbetning: Region Jämtland Härjedalen."
+    ),
+    "Arbetslöshet 20–64 år": (
+        "Källa: SCB via Region Dalarna, Arbetsmarknadsstatus efter region, kön, ålder och "
+        "födelseregion, månad (AM0210A ArbStatusM), kopierad 2024-04-18. "
+        "Bearbetning: Region Jämtland Härjedalen."
+    ),
+    "Befolkningsframskrivningar per årgång": "Data saknas.",
+    "Andel sysselsatta i cirkulär ekonomi": "Data saknas.",
+}
+
+
+def test_meeting_captions_cite_exactly_what_each_chart_shows(
+    snapshot_db: Path, meetings: Path
+) -> None:
+    meeting = load_meeting(meetings / "2024-06-17.toml")
+    scope = open_scope(open_reader(snapshot_db))
+    shown = {}
+    for spec in meeting.charts:
+        chart = draw(scope, spec, home="23")
+        shown[chart.title] = caption(chart, home="23")
+        if chart.frame.empty:
+            assert chart_table(chart).rows == [["Data saknas"]]
+    assert shown == MEETING_CAPTIONS
+
+
+def test_per_1000_bars_without_rank_or_stubs_when_one_lan_has_a_population(
+    snapshot_db: Path,
+) -> None:
+    # the snapshot has a 31 December population for Jämtland only (Region JH's 2020 table)
+    spec = ChartSpec(
+        "jamforelse_per_1000",
+        regions=("riket", "lan"),
+        filters=(("measure", "konkurser_regionfakta"),),
+        kind="bar",
+    )
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    bars = figure(chart).data[0]
+    # 3 bankruptcies in April 2021 over 131 155 inhabitants: one bar, no stubs for the others
+    assert list(bars.x) == ["Jämtlands län"]
+    assert list(bars.y) == [pytest.approx(3 / 131155 * 1000)]
+    assert "Rang saknas (uppgift för 1 av 21 län)." in footnotes(chart)
+    assert chart.frame["rank"].isna().all()
+
+
+def test_preliminary_bas_values_are_marked(snapshot_db: Path) -> None:
+    spec = ChartSpec("arbetsmarknad_lan", filters=(("measure", "arbetsloshet"),))
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    assert "Ofyllda punkter är preliminära och kan revideras." in footnotes(chart)
+    # BAS 2020-01, Jämtland 5,0 %, as SCB's preliminary monthly figure
+    assert chart_table(chart).rows[0][1] == "5,0 (preliminärt)"
+
+
+def test_self_made_population_sums_say_so(snapshot_db: Path) -> None:
+    # TAB6471 gives Jämtland in 11 CKM-noised age groups (aggregallowed: false), no total
+    spec = ChartSpec("folkmangd_manad_total", regions=("hemlan", "riket"))
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    [note] = [n for n in footnotes(chart) if n.startswith("Beräknat här")]
+    assert "Jämtlands län: summa av åldersgrupperna" in note
+    assert "Riket: summa av länen" in note
+    assert "Cell Key Method (CKM)" in note
+
+
+def test_unemployment_definition_promises_only_what_the_chart_shows(snapshot_db: Path) -> None:
+    spec = ChartSpec("arbetsmarknad_lan", filters=(("measure", "arbetsloshet"),))
+    chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    [definition] = [n for n in footnotes(chart) if n.startswith("Definition: ")]
+    # the line chart shows neither the employment rate nor ranks
+    assert "sysselsättningsgrad" not in definition and "rang" not in definition
+    assert "Arbetslösa i procent av arbetskraften, 20–64 år" in definition

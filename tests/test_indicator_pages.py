@@ -87,7 +87,16 @@ def test_arbetsmarknad_monthly_change_of_bankruptcies(
     assert any("Folkmängden finns i databasen för 1 av 21 län" in c for c in captions(at))
     # the rates use the 2020-12-31 kommun table, so the monthly TAB6471 is not cited
     per_1000 = [c for c in captions(at) if "Befolkningsmängd i Jämtlands län 2020" in c]
-    assert len(per_1000) == 1 and per_1000[0].startswith("Källa: SCB via Region Jämtland")
+    # both typed in on 2026-11-27 from dated copies of the pages (data/snapshot/MANIFEST.toml)
+    assert per_1000 == [
+        "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
+        "avskriven 2026-11-27; SCB via Region Jämtland Härjedalen, Befolkningsmängd i "
+        "Jämtlands län 2020 (Region Jämtland Härjedalen), avskriven 2026-11-27. "
+        "Bearbetning: Region Jämtland Härjedalen."
+    ]
+    # one län of 21 has a population: a rank among one would mislead
+    assert "rang saknas (uppgift för 1 av 21 län)" in text
+    assert "plats 1" not in text
     assert not any("TAB6471" in c or "CKM" in c for c in captions(at))
 
 

@@ -69,7 +69,18 @@ def test_landing_lists_meetings_and_freshness(snapshot_db: Path, meetings: Path)
     [freshness] = at.table
     rows = freshness.value.set_index("Källa")
     assert rows.loc["SCB", "Källans senaste uppdatering"] == "2026-06-08"
-    assert rows.loc["Tillväxtanalys via Regionfakta", "Senast hämtad"] == "2026-11-27"
+    # typed in from Regionfakta's page on 2026-11-27: a transcription, not a fetch
+    latest = rows.loc["Tillväxtanalys via Regionfakta", "Senast hämtad eller inläst"]
+    assert latest == "avskriven 2026-11-27"
+    # SCB: TAB6471 recorded 2026-06-15, the statistical news typed in 2026-11-27 (MANIFEST)
+    assert rows.loc["SCB", "Senast hämtad eller inläst"] == (
+        "avskriven 2026-11-27; hämtad 2026-06-15"
+    )
+    # Region Dalarna's copy of SCB's BAS table, committed 2024-04-18; SCB's own date unknown
+    assert rows.loc["SCB via Region Dalarna", "Senast hämtad eller inläst"] == (
+        "kopierad 2024-04-18"
+    )
+    assert rows.loc["SCB via Region Dalarna", "Källans senaste uppdatering"] == "Uppgift saknas"
 
 
 def test_meeting_page_by_url_shows_highlights_as_text(snapshot_db: Path, meetings: Path) -> None:

@@ -21,7 +21,7 @@ SERIER = "src/stats/app/pages/serier.py"
 KALLOR = "src/stats/app/pages/kallor.py"
 KONKURSER = (
     "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
-    "hämtad 2026-11-27"
+    "avskriven 2026-11-27"
 )
 NO_DATA = "Ingen data ännu — kör `stats refresh`"
 FAILURE = "regionfakta.com svarade 503 Service Unavailable efter 3 försök"
@@ -104,9 +104,10 @@ def test_serier_series_from_the_url(snapshot_db: Path, monkeypatch: pytest.Monke
     assert not at.exception
     assert at.selectbox(key="serie").value == "arbetsloshet_bas_manad"
     table = at.dataframe[0].value
-    # BAS arbetslöshet in procent with one decimal, decimal comma
-    assert table.iloc[0]["Jämtlands län"] == "5,0"
-    assert table.iloc[0]["Riket"] == "6,0"
+    # BAS arbetslöshet in procent with one decimal, decimal comma; SCB's monthly BAS is
+    # preliminary statistics
+    assert table.iloc[0]["Jämtlands län"] == "5,0 (preliminärt)"
+    assert table.iloc[0]["Riket"] == "6,0 (preliminärt)"
 
 
 def test_serier_without_data_says_what_will_come(
@@ -173,6 +174,12 @@ def test_kallor_lists_every_series(snapshot_db: Path, monkeypatch: pytest.Monkey
     assert normalise(folk["Rader"]) == "2 772"
     assert "(TAB6471)" in shown(folk["Tabeller"])
     assert rows.loc["Bruttoregionprodukt (BRP) per län", "Hämtad"] == "Inte hämtad"
+    # Region Dalarna's copy of SCB's BAS table (commit 2024-04-18): SCB's own date is unknown
+    bas = rows.loc["Arbetslöshet 20–64 år per månad (BAS)"]
+    assert normalise(bas["Hämtad"]) == "kopierad 2024-04-18"
+    assert bas["Källan uppdaterad"] == "Uppgift saknas"
+    konkurser = rows.loc["Företagskonkurser per månad och län"]
+    assert normalise(konkurser["Hämtad"]) == "avskriven 2026-11-27"
     assert any("Inbäddad ögonblicksbild" in m.value for m in at.markdown)
     assert not at.warning
 
@@ -250,3 +257,15 @@ def test_pages_without_data(
     else:
         tables = pd.concat([t.value for t in at.table], ignore_index=True)
         assert set(tables["Hämtad"]) == {"Inte hämtad"}
+
+
+def test_serier_labels_measure_codes_in_swedish(
+    snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(snapshot_db, monkeypatch, SERIER, serie="af_jamtland_pressmeddelanden")
+    assert not at.exception
+    measure = at.selectbox(key="af_jamtland_pressmeddelanden_measure")
+    # the catalog's labels, not the file's ASCII ids ("Inskrivna arbetslosa andel pct")
+    assert "Inskrivna arbetslösa, andel (%)" in measure.options
+    assert "I program med aktivitetsstöd, antal" in measure.options
+    assert not any("_" in o or o.endswith(" pct") for o in measure.options)

@@ -62,7 +62,8 @@ def test_an_empty_publisher_names_file_and_key(tmp_path: Path) -> None:
         pytest.param(
             {"indicator": "arbetsmarknad_lan", "regions": ["hemlan", "riket", "grannlan"],
              "title": "Arbetslöshet 20–64 år", "filters": {"measure": "arbetsloshet"}},
-            "2020-01", "Västerbottens län", "4,5",
+            # SCB publishes BAS per month as preliminary statistics
+            "2020-01", "Västerbottens län", "4,5 (preliminärt)",
             id="unemployment-one-decimal",
         ),
     ],

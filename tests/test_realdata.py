@@ -108,3 +108,58 @@ def test_there_is_nothing_to_fetch_online() -> None:
     series = load_catalog().get("konkurser_lan_regionfakta")
     with pytest.raises(SourceError, match="loaded from data/snapshot"):
         RealdataSource().fetch(FetchRequest(series, series.parts[0], 0, "23"))
+
+
+def test_monthly_bas_is_marked_preliminary_and_transcriptions_are_not(snapshot_db: Path) -> None:
+    # SCB publishes BAS per month (AM0210A ArbStatusM) as preliminary statistics; Regionfakta
+    # printed its bankruptcy counts without any such mark
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    flags = dict(
+        con.execute(
+            "select series_id, list(distinct preliminary) from latest "
+            "where series_id in ('arbetsloshet_bas_manad', 'konkurser_lan_regionfakta') "
+            "group by series_id"
+        ).fetchall()
+    )
+    assert flags == {"arbetsloshet_bas_manad": [True], "konkurser_lan_regionfakta": [False]}
+
+
+def test_copies_name_who_passed_them_on_and_how_they_came(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    rows = con.execute(
+        "select series_id, source_updated, meta->>'$.source', meta->>'$.via', "
+        "meta->>'$.obtained' from latest_release "
+        "where series_id in ('arbetsloshet_bas_manad', 'konkurser_lan_regionfakta') "
+        "order by series_id"
+    ).fetchall()
+    # MANIFEST: Region Dalarna's copy of SCB's workbook (no SCB update date in it); the
+    # Regionfakta page (updated 2021-05-14) typed in
+    assert rows == [
+        ("arbetsloshet_bas_manad", None, "SCB", "Region Dalarna", "kopierad"),
+        ("konkurser_lan_regionfakta", "2021-05-14", "Tillväxtanalys", "Regionfakta", "avskriven"),
+    ]
+
+
+def test_every_measure_code_has_a_swedish_label(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    unlabelled = con.execute(
+        """
+        select distinct o.series_id, d.key, d.value
+        from latest o, json_each(o.dims) d
+        where d.key not in ('vintage')
+            and not exists (
+                select 1 from label l
+                where l.release_id = o.release_id and l.dimension = d.key
+                    and l.code = d.value ->> '$'
+            )
+        """
+    ).fetchall()
+    assert unlabelled == []
+    labels = dict(
+        con.execute(
+            "select code, label from label l join latest_release r using (release_id) "
+            "where r.series_id = 'af_jamtland_pressmeddelanden' and l.dimension = 'measure'"
+        ).fetchall()
+    )
+    # was shown as "Inskrivna arbetslosa andel pct" on Alla serier
+    assert labels["inskrivna_arbetslosa_andel_pct"] == "Inskrivna arbetslösa, andel (%)"

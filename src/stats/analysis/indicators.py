@@ -58,6 +58,21 @@ class Indicator:
     sql: str
     materialize: bool
     series: tuple[str, ...]
+    # value column -> the columns naming the releases behind it (default: release_id)
+    releases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # measure -> what a chart of that measure shows, when it differs from `definition`
+    definitions: tuple[tuple[str, str], ...] = ()
+
+    def definition_of(self, measure: str | None) -> str:
+        """The definition a chart of one measure shows, e.g. of "arbetsloshet"."""
+        return dict(self.definitions).get(measure or "", self.definition)
+
+    def release_columns(self, value: str) -> tuple[str, ...]:
+        """Columns naming the releases behind a value column, e.g. ("release_id",)."""
+        declared = dict(self.releases).get(value)
+        if declared is not None:
+            return declared
+        return ("release_id",) if "release_id" in self.columns else ()
 
     @property
     def version(self) -> str:
@@ -84,6 +99,7 @@ def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
     keys = tuple(str(k) for k in raw["keys"])
     if not set(keys) <= set(columns):
         raise CatalogError(f"{where}.keys: {sorted(set(keys) - set(columns))} not in columns")
+    releases = _release_columns(where, raw.get("releases", {}), columns)
     inputs = []
     for i, item in enumerate(raw.get("inputs", [])):
         if not {"measure", "series", "dims"} <= set(item):
@@ -101,10 +117,29 @@ def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
         inputs=tuple(inputs),
         sql=sql_path.read_text(encoding="utf-8"),
         materialize=bool(raw.get("materialize", False)),
+        releases=releases,
+        definitions=tuple((str(k), str(v)) for k, v in raw.get("definitions", {}).items()),
         series=tuple(
             dict.fromkeys([*(str(s) for s in raw.get("series", [])), *(i.series for i in inputs)])
         ),
     )
+
+
+def _release_columns(
+    where: str, raw: Any, columns: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The declared `releases` table, checked against the column contract."""
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{where}.releases: must map value columns to lists of columns")
+    out = []
+    for value, names in raw.items():
+        if value not in columns or not isinstance(names, list) or not set(names) <= set(columns):
+            raise CatalogError(
+                f"{where}.releases.{value}: must be a column mapped to a list of columns of "
+                f"{list(columns)}"
+            )
+        out.append((str(value), tuple(str(n) for n in names)))
+    return tuple(out)
 
 
 @cache

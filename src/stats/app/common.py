@@ -12,18 +12,19 @@ from stats.fmt import format_number
 from stats.present.describe import chart_decimals
 from stats.present.figures import COLOURS, figure
 from stats.present.spec import Chart
-from stats.regions import Home
+from stats.regions import Home, home_code, load_regions
 
 UNRANKED = "Rangordnas inte"
+UNRANKED_LAN = "Rang saknas"
 
 
-def rank_text(rank: Any, ranked: int, total: int = 21) -> str:
-    """ "plats 5 av 21", saying so when fewer than all 21 län have a value."""
+def rank_text(rank: Any, ranked: int, total: int = 21, legend: str = "") -> str:
+    """ "plats 5 av 21" (plus " (<legend>)"); among fewer than all 21 län no rank is given."""
+    if ranked < total:
+        return f"rang saknas (uppgift för {ranked} av {total} län)"
     if rank is None or pd.isna(rank):
         return "ingen plats (värde saknas)"
-    if ranked < total:
-        return f"plats {int(rank)} av {ranked} län med värde"
-    return f"plats {int(rank)} av {total}"
+    return f"plats {int(rank)} av {total}" + (f" ({legend})" if legend else "")
 
 
 def show_ranked_bars(chart: Chart, home: Home) -> None:
@@ -34,7 +35,7 @@ def show_ranked_bars(chart: Chart, home: Home) -> None:
         return
     ranked = with_frame(chart, frame, kind="bar")
     fig = figure(ranked)
-    home_bar = [code == home for code in frame["region_code"]]
+    home_bar = [code == home_code(home) for code in frame["region_code"]]
     # colour is never the only cue: the home bar is also hatched
     fig.update_traces(
         marker_color=[COLOURS[1] if h else COLOURS[0] for h in home_bar],
@@ -50,6 +51,15 @@ def show_ranked_bars(chart: Chart, home: Home) -> None:
         }
     )
     if "rank" in frame.columns:
-        # Riket and kommuner are not ranked among the 21 län
-        table["Plats"] = [UNRANKED if pd.isna(r) else str(int(r)) for r in frame["rank"]]
+        table["Plats"] = [
+            place_text(c, r) for c, r in zip(frame["region_code"], frame["rank"], strict=True)
+        ]
     show_drawn(ranked, home, fig=fig, table=table)
+
+
+def place_text(region_code: str, rank: Any) -> str:
+    """A bar's place: "3"; "Rang saknas" for a län when not all 21 have a value; else none."""
+    if not pd.isna(rank):
+        return str(int(rank))
+    # Riket and kommuner are not ranked among the 21 län
+    return UNRANKED_LAN if region_code in load_regions().lan_codes else UNRANKED

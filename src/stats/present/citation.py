@@ -37,12 +37,14 @@ def source_caption(*metas: Mapping[str, Any], home: Home | None = None, fallback
     """Source line, e.g. "Källa: SCB, <title> (TAB6471), hämtad 2026-06-15. Bearbetning: …".
 
     One part per release meta, joined by "; " (repeats once); without any, `fallback` names
-    the source. The publisher is followed by the licence when the release names one ("Kolada
-    (RKA), CC BY 4.0"); a table id is cited only when it is SCB's (TAB6471), never a file name.
-    `home` is the home län code (default: the configured STATS_HOME_REGION).
+    the source. The publisher is followed by "via <who>" when someone else passed the data on
+    and by the licence when the release names one ("Kolada (RKA), CC BY 4.0"); a table id is
+    cited only when it is SCB's (TAB6471), never a file name. The date says how the data came
+    here (`obtained_word`). `home` is the home län code (default: STATS_HOME_REGION).
     """
     parts = [
-        f"{cited_publisher(m)}, {cited_tables(m)}, hämtad {format_date(m['fetched_at'])}"
+        f"{cited_publisher(m)}, {cited_tables(m)}, {obtained_word(m)} "
+        f"{format_date(m['fetched_at'])}"
         for m in metas
     ]
     cited = "; ".join(dict.fromkeys(parts)) if parts else fallback
@@ -56,21 +58,56 @@ def catalog_publishers() -> dict[str, str]:
 
 
 def declared_publisher(series: Series) -> str:
-    """Who publishes a series according to the catalog, e.g. "SCB" or "Kolada (RKA)"."""
+    """Who publishes a series according to the catalog, e.g. "SCB" or "SCB via Region Dalarna"."""
     names = dict.fromkeys(
-        str(part.options.get("publisher") or series.publisher or part.source)
+        _with_via(
+            str(part.options.get("publisher") or series.publisher or part.source),
+            part.options.get("via"),
+        )
         for part in series.parts
     )
     return " och ".join(names)
 
 
-def cited_publisher(meta: Mapping[str, Any]) -> str:
-    """Publisher of a release plus its licence when it names one: "Kolada (RKA), CC BY 4.0".
+def _with_via(publisher: str, via: Any) -> str:
+    # releases stored before `via` was declared carry it in the publisher's name
+    return f"{publisher} via {via}" if via and f" via {via}" not in publisher else publisher
+
+
+@cache
+def _declared_options(series_id: str) -> dict[str, Any]:
+    """The first catalog part's options of a series ({} for an unknown series)."""
+    series = load_catalog().series.get(series_id)
+    return dict(series.parts[0].options) if series and series.parts else {}
+
+
+def _provenance(meta: Mapping[str, Any], key: str) -> Any:
+    """`via` or `obtained` as the release records it, else as its catalog part declares it."""
+    if key in meta:
+        return meta[key]
+    return _declared_options(str(meta.get("series_id", ""))).get(key)
+
+
+def obtained_word(meta: Mapping[str, Any]) -> str:
+    """How a release came here: "hämtad" (from the publisher), "kopierad" (from a public file),
+    "avskriven" (typed in from a page) or "importerad" (a file the analyst imported)."""
+    return str(_provenance(meta, "obtained") or "hämtad")
+
+
+def publisher_via(meta: Mapping[str, Any]) -> str:
+    """Publisher of a release and who passed it on: "SCB via Region Dalarna".
 
     A release that does not name its publisher gets the one its catalog file declares.
     """
+    if meta.get("source"):
+        return _with_via(str(meta["source"]), _provenance(meta, "via"))
     declared = catalog_publishers().get(str(meta.get("series_id", "")), "")
-    publisher = str(meta.get("source") or declared) or "utgivare okänd"
+    return declared or "utgivare okänd"
+
+
+def cited_publisher(meta: Mapping[str, Any]) -> str:
+    """`publisher_via` plus the licence when the release names one: "Kolada (RKA), CC BY 4.0"."""
+    publisher = publisher_via(meta)
     return f"{publisher}, {meta['license']}" if meta.get("license") else publisher
 
 

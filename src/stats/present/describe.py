@@ -17,7 +17,8 @@ import pandas as pd
 
 from stats.fmt import MISSING, WHOLE_UNITS, format_number, format_period
 from stats.periods import is_month, is_year
-from stats.present.spec import Chart, is_bar
+from stats.present.spec import NO_VALUE as NO_VALUE
+from stats.present.spec import Chart, is_bar, shown_rows
 
 # what the symbols in a status column mean (Trafa, Kolada and Arbetsförmedlingen conventions)
 STATUS_TEXT = {
@@ -29,7 +30,6 @@ STATUS_TEXT = {
     ".": "ej tillämpligt",
 }
 PRELIMINARY = "preliminärt"
-NO_VALUE = "Data saknas"
 # more series than this turn the wide table (one column per series) into a long one
 MAX_WIDE_SERIES = 5
 # most decimals a value can widen its source's declared decimals to
@@ -223,11 +223,7 @@ def value_frame(frame: pd.DataFrame, *, decimals: int = 0) -> pd.DataFrame:
 
 def shown_frame(chart: Chart) -> pd.DataFrame:
     """The rows the figure shows: every row of a line chart, the latest period of a bar chart."""
-    frame = chart.frame
-    if frame.empty or not is_bar(chart):
-        return frame
-    latest = max(str(p) for p in frame["period"])
-    return frame[frame["period"].astype(str) == latest]
+    return shown_rows(chart.frame, is_bar(chart))
 
 
 def chart_table(chart: Chart) -> Table:

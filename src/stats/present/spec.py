@@ -19,9 +19,11 @@ from stats.analysis.indicators import Indicator, load_indicators, run_indicator
 from stats.errors import StatsError
 from stats.present.citation import ckm_note, source_caption
 from stats.regions import Home, home_code, load_regions
-from stats.store.read import scope_release_metas
+from stats.store.read import release_metas
 
 ChartKind = Literal["line", "bar", "table"]
+# what an empty chart, table cell or source line says
+NO_VALUE = "Data saknas"
 KINDS: tuple[ChartKind, ...] = ("line", "bar", "table")
 SPEC_KEYS = {"indicator", "title", "regions", "filters", "value", "split", "kind", "period_from",
              "period_to", "unit", "decimals"}  # fmt: skip
@@ -142,34 +144,88 @@ def chart_frame(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: Home) -
     return frame.reset_index(drop=True)
 
 
+def shown_rows(frame: pd.DataFrame, bar: bool) -> pd.DataFrame:
+    """The rows a figure shows: every row of a line chart, the latest period of a bar chart."""
+    if frame.empty or not bar:
+        return frame
+    latest = max(str(p) for p in frame["period"])
+    return frame[frame["period"].astype(str) == latest]
+
+
+def _with_content(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows that show something: a value or a status symbol ("..") from the publisher."""
+    status = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index)
+    has_symbol = status.notna() & (status.astype(str).str.strip() != "")
+    return frame[frame["value"].notna() | has_symbol]
+
+
 def draw(scope: duckdb.DuckDBPyConnection, spec: ChartSpec, home: Home) -> Chart:
-    """Everything needed to show or export a spec."""
+    """Everything needed to show or export a spec; it cites the releases of the rows shown.
+
+    A bar has nothing to draw for a region without a value, so bar charts keep only the rows
+    with a value or a status symbol.
+    """
     indicator = load_indicators()[spec.indicator]
     frame = chart_frame(scope, spec, home)
-    used = set(frame.get("measure", pd.Series(dtype=str)).astype(str))
-    metas = scope_release_metas(scope, indicator.series)
-    if used and indicator.inputs:
-        wanted = {i.series for i in indicator.inputs if i.measure in used}
-        others = set(indicator.series) - {i.series for i in indicator.inputs}
-        if "population_series" in frame.columns:
-            # cite only the population the rates were divided by
-            others = set(frame["population_series"].dropna().astype(str))
-        metas = [m for m in metas if m["series_id"] in wanted | others] or metas
-    return Chart(spec, indicator, frame, metas)
+    bar = spec.kind == "bar" or (not frame.empty and frame["period"].nunique() == 1)
+    if bar:
+        frame = _with_content(frame).reset_index(drop=True)
+    shown = _with_content(shown_rows(frame, bar))
+    # the value's own releases first, then those it was computed with (the population)
+    ids = dict.fromkeys(
+        int(r)
+        for column in indicator.release_columns(spec.value)
+        if column in shown.columns
+        for r in sorted(shown[column].dropna())
+    )
+    return Chart(spec, indicator, frame, release_metas(scope, list(ids)))
 
 
 def caption(chart: Chart, home: Home) -> str:
-    """The chart's source line: "Källa: <publisher>, <table>, hämtad <date>; …. Bearbetning: …"."""
-    return source_caption(*chart.metas, home=home, fallback=chart.indicator.source)
+    """The chart's source line from the releases it shows; "Data saknas." when it shows none."""
+    if not chart.metas:
+        return f"{NO_VALUE}."
+    return source_caption(*chart.metas, home=home)
+
+
+def rank_note(chart: Chart) -> str | None:
+    """Why the län shown have no rank: "Rang saknas (uppgift för 1 av 21 län)."."""
+    frame = shown_rows(chart.frame, is_bar(chart))
+    if not {"rank", "n_lan"} <= set(frame.columns):
+        return None
+    lan = load_regions().lan_codes
+    unranked = frame[frame["region_code"].isin(lan) & frame["value"].notna() & frame["rank"].isna()]
+    if unranked.empty:
+        return None
+    return f"Rang saknas (uppgift för {int(unranked['n_lan'].min())} av {len(lan)} län)."
+
+
+def derived_note(chart: Chart) -> str | None:
+    """Which values the app summed itself, e.g. "Jämtlands län: summa av åldersgrupperna …"."""
+    if "derived" not in chart.frame.columns:
+        return None
+    rows = chart.frame.dropna(subset=["derived"])
+    if rows.empty:
+        return None
+    names = load_regions().name
+    kinds = dict.fromkeys(
+        f"{names(str(c))}: {d}" for c, d in zip(rows["region_code"], rows["derived"], strict=True)
+    )
+    return (
+        "Beräknat här, inte SCB:s egen uppgift: " + "; ".join(kinds) + ". SCB skyddar tabellen "
+        "med Cell Key Method (CKM), så summan av delarna kan avvika något från SCB:s egen total."
+    )
 
 
 def footnotes(chart: Chart) -> list[str]:
-    """The CKM note, the indicator's definition and any preliminary marks to explain."""
+    """The CKM note, self-made sums, missing ranks, preliminary marks and the definition."""
     notes = [n for n in (ckm_note(m) for m in chart.metas) if n]
+    notes += [n for n in (derived_note(chart), rank_note(chart)) if n]
     notes = list(dict.fromkeys(notes))
     if "preliminary" in chart.frame.columns and chart.frame["preliminary"].fillna(False).any():
         notes.append("Ofyllda punkter är preliminära och kan revideras.")
-    notes.append(f"Definition: {chart.indicator.definition}")
+    measure = dict(chart.spec.filters).get("measure")
+    notes.append(f"Definition: {chart.indicator.definition_of(measure)}")
     return notes
 
 

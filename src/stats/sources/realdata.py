@@ -14,6 +14,11 @@ XLSX file as declared by the catalog part's `options`:
     constants     series dimension → fixed code for every row (e.g. one part per value column)
     period_value  a fixed period when the file has no period column
     label, publisher, unit, decimals, note   what the chart's source line and notes say
+    labels        series dimension → code → Swedish label; every code of a labelled
+                  dimension in the file must have one
+    preliminary   true when the publisher calls every value in the file preliminary
+    via, obtained  who passed the figures on (when not the publisher) and how they came here
+                  ("kopierad" from a public file, "avskriven" from a page), for the source line
 """
 
 from __future__ import annotations
@@ -84,6 +89,19 @@ def _value(text: Any, where: str) -> tuple[float, str | None]:
         raise SchemaChanged(f"{where}: value {text!r} is not a number") from None
 
 
+def _code_labels(
+    frame: pd.DataFrame, declared: dict[str, dict[str, str]], where: str
+) -> dict[tuple[str, str], str]:
+    """The declared Swedish label of every code in the labelled dimensions of a file."""
+    out = {}
+    for dim, names in declared.items():
+        for code in frame[dim].astype(str).unique() if dim in frame.columns else []:
+            if code not in names:
+                raise SchemaChanged(f"{where}: {dim} code {code!r} has no label in the catalog")
+            out[(dim, code)] = str(names[code])
+    return out
+
+
 class RealdataSource(ReplaySource):
     """Decode declared real data files; there is nothing to fetch online."""
 
@@ -122,7 +140,7 @@ class RealdataSource(ReplaySource):
                 ),
                 "value": value,
                 "status": status,
-                "preliminary": False,
+                "preliminary": bool(opts.get("preliminary", False)),
             }
             for dim, column in opts.get("columns", {}).items():
                 record[dim] = str(row[column]).strip()
@@ -133,9 +151,12 @@ class RealdataSource(ReplaySource):
         frame = pd.DataFrame(out)
         frame = frame[["region_code", "period", *series.dims, "value", "status", "preliminary"]]
         labels = {("region", c): regions.name(c) for c in frame["region_code"].unique()}
+        labels.update(_code_labels(frame, opts.get("labels", {}), where))
         meta = {
             "label": opts.get("label", series.title),
             "source": opts.get("publisher", ""),
+            "via": opts.get("via"),
+            "obtained": opts.get("obtained", "kopierad"),
             "notes": [opts["note"]] if opts.get("note") else [],
             "note_mandatory": [True] if opts.get("note") else [],
             "units": {

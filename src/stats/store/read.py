@@ -26,32 +26,18 @@ def has_store(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def series_meta(con: duckdb.DuckDBPyConnection, series_id: str) -> dict[str, Any] | None:
-    """Latest release's meta plus release_id, fetched_at, source_updated and table_ids.
+    """Latest release's meta plus series_id, release_id, fetched_at, updated and table_ids.
 
     Returns None when the store has no schema yet or the series has no release.
     """
     if not has_store(con):
         return None
     row = con.execute(
-        "select release_id, fetched_at, source_updated, meta "
+        "select series_id, release_id, fetched_at, source_updated, meta "
         "from latest_release where series_id = ?",
         [series_id],
     ).fetchone()
-    if row is None:
-        return None
-    release_id, fetched_at, source_updated, raw_meta = row
-    tables = con.execute(
-        "select distinct table_id from response where release_id = ? order by table_id",
-        [release_id],
-    ).fetchall()
-    meta: dict[str, Any] = json.loads(raw_meta)
-    meta.update(
-        release_id=int(release_id),
-        fetched_at=fetched_at,
-        source_updated=source_updated,
-        table_ids=[t[0] for t in tables] or list(meta.get("tables", [])),
-    )
-    return meta
+    return None if row is None else _release_meta(con, row)
 
 
 def series_with_data(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -277,31 +263,36 @@ def series_overview(con: duckdb.DuckDBPyConnection, snapshot_hashes: list[str]) 
 # --- chart data (present/spec.py) ---
 
 
-def scope_release_metas(
-    scope: duckdb.DuckDBPyConnection, series_ids: tuple[str, ...] | list[str]
-) -> list[dict[str, Any]]:
-    """Release meta per series as the scope pins it, with release_id, fetched_at and table_ids."""
-    if not series_ids:
-        return []
-    marks = ", ".join("?" for _ in series_ids)
-    rows = scope.execute(
-        "select series_id, release_id, fetched_at, source_updated, meta from scope_release "
-        f"where series_id in ({marks}) order by series_id",
-        list(series_ids),
+def _release_meta(con: duckdb.DuckDBPyConnection, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A release's stored meta plus series_id, release_id, fetched_at, updated and table_ids."""
+    series_id, release_id, fetched_at, updated, meta = row
+    tables = con.execute(
+        "select distinct table_id from response where release_id = ? order by 1",
+        [release_id],
     ).fetchall()
-    metas = []
-    for series_id, release_id, fetched_at, updated, meta in rows:
-        tables = scope.execute(
-            "select distinct table_id from response where release_id = ? order by 1",
-            [release_id],
-        ).fetchall()
-        m = json.loads(meta)
-        m.update(
-            series_id=series_id,
-            release_id=int(release_id),
-            fetched_at=fetched_at,
-            source_updated=updated,
-            table_ids=[t[0] for t in tables] or m.get("tables", []),
-        )
-        metas.append(m)
-    return metas
+    m: dict[str, Any] = json.loads(meta)
+    m.update(
+        series_id=series_id,
+        release_id=int(release_id),
+        fetched_at=fetched_at,
+        source_updated=updated,
+        table_ids=[t[0] for t in tables] or list(m.get("tables", [])),
+    )
+    return m
+
+
+def release_metas(
+    con: duckdb.DuckDBPyConnection, release_ids: Sequence[int]
+) -> list[dict[str, Any]]:
+    """Meta of the given releases (any vintage) in the order given, as `_release_meta`."""
+    ids = list(dict.fromkeys(int(r) for r in release_ids))
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = con.execute(
+        "select series_id, release_id, fetched_at, source_updated, meta from release "
+        f"where release_id in ({marks})",
+        ids,
+    ).fetchall()
+    rows.sort(key=lambda row: ids.index(int(row[1])))
+    return [_release_meta(con, row) for row in rows]

@@ -81,6 +81,9 @@ def change_table(row: pd.Series, unit: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Uppgift", "Värde"])
 
 
+MOST = "plats 1 = flest per invånare"
+
+
 def cite_population_used(chart: Chart, rows: pd.DataFrame) -> Chart:
     """The chart citing only the population series behind these rows' `population_basis`."""
     bases = set(rows["population_basis"].dropna())
@@ -110,7 +113,7 @@ def show_per_1000(db: Db, home: str, measure: str, period: str) -> None:
     # monthly counts per 1 000 inhabitants are small: three decimals keep them apart
     decimals = 3 if rated.empty or rated["value"].max() < 1 else 1
     regions = load_regions()
-    lan = rated[rated["rank"].notna()]
+    lan = rated[rated["region_code"].isin(regions.lan_codes)]
     own = month[month["region_code"] == home]
     mine = None if own.empty else own.iloc[0]
     if mine is None or pd.isna(mine["value"]):
@@ -121,7 +124,7 @@ def show_per_1000(db: Db, home: str, measure: str, period: str) -> None:
     else:
         st.markdown(
             f"**{regions.name(home)}: {format_number(mine['value'], decimals)} per 1 000 "
-            f"invånare**, {rank_text(mine['rank'], len(lan))} (plats 1 = flest per invånare). "
+            f"invånare**, {rank_text(mine['rank'], len(lan), legend=MOST)}. "
             f"Befolkning {format_number(mine['population'])} invånare "
             f"({mine['population_basis']})."
         )

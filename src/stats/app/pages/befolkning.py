@@ -28,6 +28,12 @@ DERIVED_NOTE = (
     "Riket är här beräknat som summan av de 21 länen. Med SCB:s Cell Key Method (CKM) kan "
     "summan av delarna avvika något från SCB:s egen total för riket."
 )
+AGE_SUM = "summa av åldersgrupperna"
+AGE_SUM_NOTE = (
+    "Länets folkmängd är här beräknad som summan av SCB:s åldersgrupper; SCB anger att "
+    "tabellen inte ska summeras. Med Cell Key Method (CKM) kan summan avvika något från den "
+    "verkliga totalen, så små förändringar mellan månader kan vara brus."
+)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -83,14 +89,17 @@ def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) ->
     if home_rows.empty:
         st.info(f"Ingen data för {home_name} ännu — kör `stats refresh`")
         return
-    derived = bool(riket_rows["derived"].any())
+    derived = bool(riket_rows["derived"].notna().any())
     riket_name = RIKET_DERIVED if derived else regions.name(regions.riket_code)
+    # TAB6471 has no all-ages total: the län figure is the app's own sum of the age groups
+    age_sum = bool((home_rows["derived"] == AGE_SUM).any())
+    home_label = f"{home_name} ({AGE_SUM})" if age_sum else home_name
 
     st.caption(
         f"Folkmängd den sista dagen i varje månad, alla åldrar och båda könen: {home_name} "
         f"och riket. Senaste månad {format_period(home_rows['period'].iloc[-1])}."
     )
-    shown = {home_name: home_rows}
+    shown = {home_label: home_rows}
     if not riket_rows.empty:
         shown[riket_name] = riket_rows
     names = list(shown)
@@ -99,9 +108,8 @@ def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) ->
             show_metric(name, shown[name])
     for column, name in zip(st.columns(len(names), gap="large"), names, strict=True):
         with column:
-            show_population(
-                name, shown[name], meta, DERIVED_NOTE if name == RIKET_DERIVED else None
-            )
+            notes = {RIKET_DERIVED: DERIVED_NOTE, home_label: AGE_SUM_NOTE if age_sum else None}
+            show_population(name, shown[name], meta, notes.get(name))
     with st.expander("Visa som tabell"):
         long = pd.concat([rows.assign(series=name) for name, rows in shown.items()])
         show_table(value_frame(long))

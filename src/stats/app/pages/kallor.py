@@ -17,7 +17,7 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import format_date, format_number, keep_dates_whole
 from stats.ingest.snapshot import read_manifest
-from stats.present.citation import cited_tables, declared_publisher
+from stats.present.citation import cited_tables, declared_publisher, obtained_word
 from stats.present.describe import NO_VALUE
 from stats.store.read import series_overview
 from stats.text import escape_markdown
@@ -25,6 +25,7 @@ from stats.text import escape_markdown
 OUTCOMES = {"new release": "ny version", "unchanged": "oförändrad", "failed": "misslyckades"}
 SNAPSHOT = "Inbäddad ögonblicksbild"
 FETCHED = "Hämtad från källan"
+UNKNOWN_DATE = "Uppgift saknas"
 EXPLANATION = """
 Varje hämtning jämförs med seriens senaste version. Har siffrorna ändrats sparas de som en
 **ny version** (release) och de äldre versionerna ligger kvar, så att det som visades vid ett
@@ -33,7 +34,10 @@ visar sidorna den senaste lyckade versionen och felet står här.
 
 **Inbäddad ögonblicksbild**: appen har med sig riktiga svar från källorna (`data/snapshot`)
 som läses in utan nätverk. *Hämtad* anger då när svaret hämtades från källan, inte när det
-lästes in. `stats refresh` hämtar färska siffror när datorn är uppkopplad.
+lästes in. Siffror som någon annan hämtat står som *kopierad* (ur en offentlig fil, med
+kopians datum) och siffror som skrivits av från en sida som *avskriven* (med dagen de skrevs
+av); källans eget uppdateringsdatum är då ofta okänt ("Uppgift saknas"). `stats refresh`
+hämtar färska siffror när datorn är uppkopplad.
 """
 
 
@@ -54,14 +58,21 @@ def snapshot_hashes() -> tuple[str, ...]:
         return ()
 
 
-def _date(value: Any) -> str:
-    """ISO date of a timestamp or ISO text; other text as is; nothing → "Data saknas"."""
+def _date(value: Any, missing: str = NO_VALUE) -> str:
+    """ISO date of a timestamp or ISO text; other text as is; nothing → `missing`."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return NO_VALUE
+        return missing
     try:
         return format_date(value if isinstance(value, datetime | str) else str(value))
     except StatsError:
         return escape_markdown(str(value))
+
+
+def fetched_text(meta: dict[str, Any], fetched_at: Any, series_id: str) -> str:
+    """The fetch date, or how a copy came here: "2026-06-15", "avskriven 2026-11-27"."""
+    word = obtained_word({**meta, "series_id": series_id})
+    date = _date(fetched_at)
+    return date if word == "hämtad" else f"{word} {date}"
 
 
 def attempt_text(row: pd.Series) -> str:
@@ -97,8 +108,8 @@ def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
     vintages = row["vintages"]
     return {
         "Serie": series.title,
-        "Hämtad": _date(row["fetched_at"]),
-        "Källan uppdaterad": _date(row["source_updated"]),
+        "Hämtad": fetched_text(meta, row["fetched_at"], series.id),
+        "Källan uppdaterad": _date(row["source_updated"], UNKNOWN_DATE),
         "Senaste hämtningsförsök": attempt_text(row),
         "Ursprung": SNAPSHOT if row["from_snapshot"] else FETCHED,
         "Versioner": format_number(int(row["releases"])),

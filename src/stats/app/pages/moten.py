@@ -16,6 +16,7 @@ from stats.errors import StatsError
 from stats.fmt import format_date
 from stats.meetings.files import list_meetings, meetings_dir
 from stats.meetings.model import Meeting, next_meeting
+from stats.present.citation import obtained_word, publisher_via
 from stats.store.read import series_overview
 from stats.text import escape_markdown
 
@@ -46,15 +47,27 @@ def show_meeting(meeting: Meeting, *, upcoming: bool) -> None:
         )
 
 
+def latest_dates(part: pd.DataFrame) -> str:
+    """The newest date per way the data came here: "hämtad 2026-06-15; avskriven 2026-11-27"."""
+    newest = part.groupby("obtained")["fetched_at"].max().sort_values(ascending=False)
+    return "; ".join(f"{word} {format_date(day)}" for word, day in newest.items())
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def freshness(db_path: str, signature: tuple[int, int]) -> pd.DataFrame:
-    """Per publisher: latest fetch and the publisher's own latest update among its series."""
+    """Per publisher: latest fetch (or copy) and the publisher's own latest update."""
     with reading(db_path, signature) as con:
         overview = series_overview(con, [])
     if overview.empty:
         return overview
     overview = overview.dropna(subset=["release_id"])
-    overview["publisher"] = [json.loads(m).get("source", "") for m in overview["meta"]]
+    metas = [
+        {**json.loads(m), "series_id": s}
+        for m, s in zip(overview["meta"], overview["series_id"], strict=True)
+    ]
+    overview["publisher"] = [publisher_via(m) for m in metas]
+    # a page typed in today is not fresh data: say how each date came about
+    overview["obtained"] = [obtained_word(m) for m in metas]
     rows = []
     for publisher, part in overview.groupby("publisher"):
         updated = [str(u) for u in part["source_updated"].dropna() if str(u)]
@@ -62,7 +75,7 @@ def freshness(db_path: str, signature: tuple[int, int]) -> pd.DataFrame:
             {
                 "Källa": publisher or "okänd",
                 "Serier med data": str(len(part)),
-                "Senast hämtad": format_date(part["fetched_at"].max()),
+                "Senast hämtad eller inläst": latest_dates(part),
                 "Källans senaste uppdatering": format_date(max(updated))
                 if updated
                 else "Uppgift saknas",
