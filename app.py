@@ -5,11 +5,17 @@ from typing import Any
 
 import streamlit as st
 
+from stats.app.page import APP_NAME
+
 PAGES = Path(__file__).parent / "src" / "stats" / "app" / "pages"
 
-st.set_page_config(page_title="Näringslivsstatistik", layout="wide")
+SWEDISH = "<script>document.documentElement.lang = 'sv';</script>"
+
+st.set_page_config(page_title=APP_NAME, layout="wide")
 # no English "Deploy" button or developer options for the people reading the statistics
 st.set_option("client.toolbarMode", "viewer")
+# Streamlit serves <html lang="en">; the pages are Swedish, so screen readers are told so
+st.html(SWEDISH, unsafe_allow_javascript=True)
 
 
 # section → (page file and URL path, title, icon); the first page is the start page

@@ -54,7 +54,7 @@ def build(db: Db, meeting: Meeting, home: Home, current: bool, fmt: str) -> byte
 
 
 def show_downloads(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
-    st.subheader("Exportera")
+    st.header("Exportera")
     missing = browser_missing()
     if missing:
         st.warning(f"{missing} Word, PowerPoint, Excel och CSV fungerar ändå, men utan bilder.")

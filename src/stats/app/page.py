@@ -11,7 +11,9 @@ import streamlit as st
 from stats.app.db import Db, open_database
 from stats.config import Settings, load_settings
 from stats.errors import StatsError
-from stats.text import escape_markdown
+from stats.text import clean, escape_markdown
+
+APP_NAME = "Näringslivsstatistik"
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class PageContext:
     def home(self) -> str:
         """The home län's code, e.g. "23"."""
         return self.settings.home_region
+
+
+def set_title(title: str) -> None:
+    """The browser tab's title for this page, e.g. "Datakällor – Näringslivsstatistik"."""
+    st.set_page_config(page_title=f"{clean(title)} – {APP_NAME}")
 
 
 def show_error(exc: StatsError) -> None:
@@ -43,6 +50,7 @@ def page(title: str | None = None, lead: str | None = None) -> Iterator[PageCont
     ...         show_sources(ctx.db)
     """
     if title is not None:
+        set_title(title)
         st.title(title)
     if lead is not None:
         st.caption(lead)

@@ -108,7 +108,7 @@ def show_per_1000(db: Db, home: str, measure: str, period: str) -> None:
     if month.empty:
         return
     chart = cite_population_used(chart, month)
-    st.markdown(f"##### Per 1 000 invånare, {format_period(period)}")
+    st.markdown(f"### Per 1 000 invånare, {format_period(period)}")
     rated = month.dropna(subset=["value"])
     # monthly counts per 1 000 inhabitants are small: three decimals keep them apart
     decimals = 3 if rated.empty or rated["value"].max() < 1 else 1
@@ -262,7 +262,7 @@ def show_rates(db: Db, home: str) -> None:
 
 def show_brp(db: Db, home: str, available: set[str]) -> None:
     """BRP per län: the chosen content for the home län and riket, and all län the latest year."""
-    st.subheader("Bruttoregionprodukt (BRP) per län")
+    st.header("Bruttoregionprodukt (BRP) per län")
     if "brp_lan" not in available:
         st.info(missing_text(load_catalog().series["brp_lan"]))
         return

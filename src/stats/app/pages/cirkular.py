@@ -87,7 +87,7 @@ def sets_table() -> pd.DataFrame:
 def show_bas_context(db: Db | None, home: str, available: set[str]) -> None:
     """The open BAS industry groups for the home län, for context, or that they are missing."""
     name = load_regions().name(home)
-    st.subheader(f"Förvärvsarbetande per bransch i {name} (öppen statistik)")
+    st.header(f"Förvärvsarbetande per bransch i {name} (öppen statistik)")
     if db is None or BAS not in available:
         st.info(missing_text(load_catalog().series[BAS]))
         return

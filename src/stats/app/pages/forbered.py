@@ -120,7 +120,7 @@ def edit_details(meeting: Meeting) -> Meeting:
 
 
 def edit_highlights(meeting: Meeting) -> Meeting:
-    st.subheader("Höjdpunkter")
+    st.header("Höjdpunkter")
     st.caption("Skrivs som vanlig text. Höjdpunkter kopplade till data kontrolleras mot siffrorna.")
     kept: list[Highlight] = []
     for i, h in enumerate(meeting.highlights):
@@ -140,7 +140,7 @@ def edit_highlights(meeting: Meeting) -> Meeting:
 
 
 def edit_charts(meeting: Meeting) -> Meeting:
-    st.subheader("Diagram")
+    st.header("Diagram")
     charts = list(meeting.charts)
     for i, spec in enumerate(charts):
         cols = st.columns([6, 1, 1, 1])
@@ -193,7 +193,7 @@ def save(meeting: Meeting, base: int, who: str) -> None:
 
 
 def freeze_section(meeting: Meeting, base: int, who: str, home: str) -> None:
-    st.subheader("Frys avsnittet")
+    st.header("Frys avsnittet")
     st.caption(
         "Frysning låser de dataversioner diagrammen visar, så att mötessidan alltid visar "
         "det som presenterades."
@@ -213,7 +213,7 @@ def freeze_section(meeting: Meeting, base: int, who: str, home: str) -> None:
 
 
 def import_section() -> None:
-    st.subheader("Importera sysselsatta per SNI-kod")
+    st.header("Importera sysselsatta per SNI-kod")
     st.caption(
         "CSV (, eller ;) eller XLSX med kolumnerna region, sni, år och sysselsatta. "
         "Hela filen avvisas om en rad är fel; felet anger raden."

@@ -134,7 +134,7 @@ def show_failures(series: list[Series], by_id: dict[str, pd.Series]) -> None:
 
 def show_publisher(publisher: str, rows: list[dict[str, str]]) -> None:
     """One publisher's series in a static table (long titles and messages wrap)."""
-    st.subheader(publisher)
+    st.header(publisher)
     table = pd.DataFrame(rows)
     for column in ("Hämtad", "Källan uppdaterad", "Senaste hämtningsförsök"):
         table[column] = table[column].map(keep_dates_whole)

@@ -9,7 +9,7 @@ from stats.app.charts import show_prepared
 from stats.app.db import Db, reading
 from stats.app.meeting_common import STATUS_ICON, load_pinned_chart, meeting_line
 from stats.app.meeting_export import show_downloads
-from stats.app.page import page
+from stats.app.page import page, set_title
 from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
 from stats.meetings.model import Change, Meeting, changes_since, meeting_place, pinned_releases
 from stats.regions import Home
@@ -59,7 +59,7 @@ def check_line(check: HighlightCheck) -> str:
 
 
 def show_highlights(meeting: Meeting, checks: list[HighlightCheck]) -> None:
-    st.subheader("Det viktigaste")
+    st.header("Det viktigaste")
     by_index = {check.index: check for check in checks}
     for i, highlight in enumerate(meeting.highlights):
         with st.container(border=True):
@@ -123,12 +123,12 @@ def show_charts(
     db: Db, meeting: Meeting, home: Home, current: bool, releases: tuple[int, ...] | None
 ) -> None:
     """Each chart under its (escaped) title, its table behind a switch."""
-    st.subheader("Diagram")
+    st.header("Diagram")
     for number, spec in enumerate(meeting.charts):
         place = meeting_place(meeting, home, current=current)
         prepared = load_pinned_chart(*db, spec, place, releases)
         title = escape_markdown(prepared.chart.title)
-        st.markdown(f"#### {title}")
+        st.markdown(f"### {title}")
         if prepared.chart.frame.empty:
             st.info(f"{title}: Ingen data ännu — kör `stats refresh`")
             continue
@@ -141,6 +141,7 @@ def render() -> None:
         meeting = choose_meeting(ctx.home)
         if meeting is None:
             return
+        set_title(f"{meeting.title} {meeting.date}")
         st.title(f"{escape_markdown(meeting.title)}, {meeting.date}")
         st.caption(meeting_line(meeting))
         if ctx.db is None:

@@ -176,7 +176,7 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
     title = f"Befolkningsframskrivningar{' och utfall' if has_outcome else ''}, {name}"
     show_drawn(with_frame(chart, named, title=title), home)
     years = sorted(rows["period"].unique())
-    st.subheader("Skillnad mellan framskrivningarna")
+    st.header("Skillnad mellan framskrivningarna")
     horizons = st.multiselect(
         "År att jämföra",
         years,
@@ -191,7 +191,7 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
         st.caption(
             "Positiv skillnad: den senaste framskrivningen räknar med fler invånare det året."
         )
-    st.subheader("Träffsäkerhet hittills")
+    st.header("Träffsäkerhet hittills")
     passed = accuracy_table(projections)
     if not passed.empty:
         show_table(passed, numeric=list(passed.columns[2:]))
@@ -207,7 +207,7 @@ def show_printed(
     """SCB's printed change to the horizon for the region, when the news gave one."""
     mine = printed_table(printed, region) if meta else pd.DataFrame()
     if meta is not None and not mine.empty:
-        st.subheader("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
+        st.header("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
         show_table(mine, numeric=["Förändring, personer", "Förändring, procent"])
         st.caption(keep_dates_whole(source_caption(meta, home=home)))
 
