@@ -94,3 +94,13 @@ def test_escapes_leave_no_markup() -> None:
 def test_spreadsheet_text_is_never_a_formula(lead: str) -> None:
     assert spreadsheet_text(f"{lead}1+1") == f"'{lead}1+1"
     assert spreadsheet_text("3,2 %") == "3,2 %"
+
+
+def test_addresses_in_typed_text_never_become_links() -> None:
+    # GFM links www.…, http://… and a@b.se in plain text even when escaped; a word joiner
+    # where the link would start keeps them text, invisibly
+    md = escape_markdown("Se www.regionjh.se, https://evil.example och a@b.se.")
+    assert "www." not in md and "https://" not in md and "@b" not in md
+    assert md.replace("\u2060", "").replace("\\", "") == (
+        "Se www.regionjh.se, https://evil.example och a@b.se."
+    )

@@ -22,6 +22,10 @@ import unicodedata
 # C0 and C1 control characters except \t \n \r, plus DEL
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^])")
+# GFM makes links of www.x.se, http://… and a@b.se in plain text, escaped or not; an invisible
+# word joiner (U+2060) where such a link would start keeps them text
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?<=@)")
 # what spreadsheet programs read as the start of a formula (OWASP "CSV injection")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,7 +44,8 @@ def escape_markdown(text: str) -> str:
 
     No Markdown, no HTML, no links, no LaTeX; line breaks are kept.
     """
-    return _MARKDOWN.sub(r"\\\1", clean(text)).replace("\n", "  \n")
+    escaped = _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, clean(text)))
+    return escaped.replace("\n", "  \n")
 
 
 def escape_html(text: str) -> str:

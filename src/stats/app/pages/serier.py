@@ -181,7 +181,8 @@ def source_notes(meta: dict[str, Any]) -> list[str | None]:
         if "CKM" not in text:
             notes.append(f"Not: {escape_markdown(text)}")
     if meta.get("origin_url"):
-        notes.append(f"Ursprung: {meta['origin_url']}")
+        # shown as text (no link): a caption's faded link colour is too weak to read (WCAG AA)
+        notes.append(f"Ursprung: {escape_markdown(str(meta['origin_url']))}")
     return notes
 
 
