@@ -7,6 +7,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -23,6 +24,8 @@ from stats.ingest.imports import import_file
 from stats.ingest.refresh import Outcome, refresh
 from stats.ingest.snapshot import load_snapshot, write_snapshot
 from stats.meetings.files import find_meeting, meetings_dir
+from stats.ops.backup import Targets, default_archive, write_backup
+from stats.ops.restore import restore_backup
 from stats.sources.registry import default_sources
 from stats.store.read import latest_releases
 from stats.store.write import open_reader, open_writer
@@ -81,7 +84,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_load_snapshot(_args: argparse.Namespace) -> int:
     settings = load_settings()
     catalog = load_catalog()
-    with open_writer(settings.db_path) as store:
+    with open_writer(settings.db_path, replace_damaged=True) as store:
         outcomes = load_snapshot(store, settings.raw_dir, catalog, settings.snapshot_dir)
     err.print(_summary(outcomes, f"stats load-snapshot → {settings.db_path}"))
     return _report_failures(outcomes)
@@ -148,6 +151,33 @@ def cmd_hash_password(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _ops_targets() -> Targets:
+    settings = load_settings()
+    return Targets(db=settings.db_path, meetings=meetings_dir(), raw=settings.raw_dir)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Archive the database, meetings and raw responses; print the archive's path."""
+    now = datetime.now(UTC)
+    backups = load_settings().data_dir / "backups"
+    target = Path(args.out) if args.out else default_archive(backups, now)
+    written = write_backup(_ops_targets(), target, now)
+    out.print(str(written), markup=False, highlight=False)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Check an archive in full, then put its database, meetings and raw responses back."""
+    restored = restore_backup(Path(args.file), _ops_targets())
+    err.print(
+        f"återställt {restored.files} filer ({restored.bytes / 1e6:.1f} MB) från {args.file}; "
+        "det som fanns innan ligger kvar som *.pre-restore",
+        markup=False,
+        highlight=False,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `stats` command."""
     parser = argparse.ArgumentParser(prog="stats", description="Näringslivsstatistik")
@@ -181,6 +211,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser(
         "hash-password", help="skriv en scrypt-hash av analytikerlösenordet för secrets.toml"
     ).set_defaults(func=cmd_hash_password)
+    p = sub.add_parser("backup", help="arkivera databasen, mötena och råsvaren (tar.gz)")
+    p.add_argument("--out", metavar="FIL", help="arkivets sökväg (standard data/backups/…)")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser(
+        "restore", help="kontrollera ett arkiv från stats backup och läs tillbaka det"
+    )
+    p.add_argument("file", metavar="FIL", help="arkivet (tar.gz)")
+    p.set_defaults(func=cmd_restore)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -110,8 +110,8 @@ class HttpClient:
             retries_left = attempt < self.max_retries
             try:
                 resp = self._send(call)
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                kind = "timed out" if isinstance(exc, requests.Timeout) else "failed to connect"
+            except _TRANSIENT as exc:
+                kind = _failure_kind(exc)
                 if not retries_left:
                     raise call.error(
                         f"{method} {url} {kind} after {attempt + 1} attempts"
@@ -167,6 +167,25 @@ class HttpClient:
                 self._sleep(self.rate.window - (now - self._calls[0]))
                 now = self._clock()
         self._calls.append(now)
+
+
+# Failures worth another attempt; a body cut short (ChunkedEncodingError: the server closed the
+# connection before Content-Length bytes) and a broken gzip stream count as well.
+_TRANSIENT = (
+    requests.Timeout,
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+def _failure_kind(exc: Exception) -> str:
+    """Words for a transient failure in the log and the final error."""
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc):
+        return "timed out"  # a read timeout inside the body arrives as a ConnectionError
+    if isinstance(exc, requests.ConnectionError):
+        return "failed to connect"
+    return "sent an incomplete body"
 
 
 @dataclass(frozen=True)

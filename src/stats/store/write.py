@@ -11,7 +11,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from stats.errors import StoreError
+from stats.store.dbfile import damaged, open_copy, remove_stale_copies, swap_in
 
 SCHEMA = """
 create sequence if not exists release_seq start 1;
@@ -274,12 +274,35 @@ def _lock_path(db_path: Path) -> Path:
 
 
 @contextmanager
-def open_writer(db_path: Path) -> Iterator[Store]:
+def open_writer(db_path: Path, *, replace_damaged: bool = False) -> Iterator[Store]:
     """Write to a copy of the database and swap it in atomically when the block succeeds.
 
-    Only one writer at a time (an exclusive lock file); readers are never blocked. If the block
-    raises, the copy is discarded and the live database is untouched.
+    Only one writer at a time (an exclusive lock file, released by the kernel even when the
+    writer is killed); readers are never blocked. If the block raises, or the process dies, the
+    copy is discarded and the live database is untouched. A damaged live file raises
+    DamagedDatabase, unless `replace_damaged` (load-snapshot) moves it aside to `*.damaged` and
+    starts from an empty database.
     """
+    work = db_path.with_name(f"{db_path.name}.new-{os.getpid()}")
+    with writer_lock(db_path):
+        try:
+            remove_stale_copies(db_path)
+            con = open_copy(db_path, work, replace_damaged=replace_damaged)
+            try:
+                yield Store(con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            swap_in(work, db_path)
+            _remove_old_links(db_path)
+        finally:
+            work.unlink(missing_ok=True)
+            Path(f"{work}.wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def writer_lock(db_path: Path) -> Iterator[None]:
+    """The one-writer-at-a-time lock (refresh, load-snapshot, restore); StoreError if taken."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     lock = _lock_path(db_path).open("w")
     try:
@@ -289,22 +312,9 @@ def open_writer(db_path: Path) -> Iterator[Store]:
         raise StoreError(
             f"{db_path}: another refresh is writing this database; try again"
         ) from None
-    work = db_path.with_name(f"{db_path.name}.new-{os.getpid()}")
     try:
-        work.unlink(missing_ok=True)
-        if db_path.exists():
-            shutil.copyfile(db_path, work)
-        con = duckdb.connect(str(work))
-        try:
-            yield Store(con)
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(work, db_path)
-        _remove_old_links(db_path)
+        yield
     finally:
-        work.unlink(missing_ok=True)
-        Path(f"{work}.wal").unlink(missing_ok=True)
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
 
@@ -355,4 +365,7 @@ def open_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
         path = _reader_link(db_path)
     except OSError:
         path = db_path  # a file system without hard links: the path itself
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise damaged(db_path, exc) from None

@@ -1,0 +1,1 @@
+"""Running the service: backups of the database, meetings and raw archive, and restores."""
