@@ -176,3 +176,25 @@ def test_unemployment_definition_promises_only_what_the_chart_shows(snapshot_db:
     # the line chart shows neither the employment rate nor ranks
     assert "sysselsättningsgrad" not in definition and "rang" not in definition
     assert "Arbetslösa i procent av arbetskraften, 20–64 år" in definition
+
+
+def test_an_empty_chart_says_data_saknas_in_figure_csv_and_xlsx(
+    snapshot_db: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from stats.export.section import Section
+    from stats.export.tables_export import csv_text, write_xlsx
+    from stats.present.figures import figure
+
+    chart = draw(open_scope(open_reader(snapshot_db), releases=[]), spec_from_dict(KONKURSER), "23")
+    layout = figure(chart).to_plotly_json()["layout"]
+    # no empty axes to misread, the words instead
+    assert layout["xaxis"]["visible"] is False and layout["yaxis"]["visible"] is False
+    assert [a["text"] for a in layout["annotations"]] == ["Data saknas"]
+    rows = csv_text(chart, "23").splitlines()
+    assert len(rows) == 2 and rows[1].split(";")[3] == "Data saknas"
+    section = Section(meeting_date="2024-06-17", title="Möte", charts=[chart], home="23")
+    book = openpyxl.load_workbook(write_xlsx(section, tmp_path / "a.xlsx"))
+    values = [c for row in book.worksheets[-1].iter_rows(values_only=True) for c in row if c]
+    assert "Data saknas." in values and "Data saknas" in values

@@ -42,6 +42,7 @@ from stats.regions import Home
 from stats.text import clean, spreadsheet_text
 
 NO_REMARK = "Ingen"
+NO_DATA_REMARK = "inga värden för diagrammets regioner och perioder"
 SHEET_NAME_MAX = 31
 # the most characters an Excel cell holds
 CELL_MAX = 32_767
@@ -56,6 +57,10 @@ def header(chart: Chart) -> list[str]:
 def data_rows(chart: Chart) -> Iterator[list[Any]]:
     """Long rows of what the chart shows (a bar chart: its period): series, region, period, ..."""
     frame = shown_frame(chart)
+    if frame.empty:
+        # an empty chart says so, in every format, rather than leaving a bare header
+        yield [chart.title, "", "", NO_VALUE, NO_DATA_REMARK]
+        return
     n = len(frame)
     status = frame["status"] if "status" in frame.columns else [None] * n
     prelim = frame["preliminary"] if "preliminary" in frame.columns else [False] * n

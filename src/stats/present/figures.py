@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from stats.fmt import MISSING, format_period
 from stats.periods import index_of, is_month, is_year, period_range
 from stats.present.describe import (
+    NO_VALUE,
     PRELIMINARY,
     chart_decimals,
     period_title,
@@ -331,9 +332,36 @@ def figure(chart: Chart) -> go.Figure:
     """The Plotly figure of a chart (line over periods, or bars for the latest period)."""
     decimals = chart_decimals(chart)
     frame = chart.frame
-    periods = sorted(frame["period"].unique()) if not frame.empty else []
+    if frame.empty:
+        return no_data_figure(figure_title(chart))
+    periods = sorted(frame["period"].unique())
     if is_bar(chart):
         latest = frame[frame["period"] == periods[-1]] if periods else frame
         return bar_figure(latest, figure_title(chart), chart.unit, decimals=decimals)
     x_title = period_title(periods)
     return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
+
+
+def no_data_figure(title: str, height: int = 380) -> go.Figure:
+    """An empty chart: its title and "Data saknas", with no empty axes to misread."""
+    fig = go.Figure()
+    fig.update_layout(
+        title={"text": escape_plotly(title), "x": 0, "xanchor": "left"},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        height=height,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        annotations=[
+            {
+                "text": NO_VALUE,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 18},
+            }
+        ],
+    )
+    return fig
