@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -38,6 +39,7 @@ from tests.conftest import LOADED_AT, SEED_MEETINGS, TODAY
 from tests.store_checks import add_release
 
 DATE = "2024-06-17"
+FROZEN_AT = datetime(2024, 6, 17, 16, 55, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> [länk](http://evil.example)'
 KONKURSER = ChartSpec(
     indicator="manadsforandring",
@@ -177,11 +179,8 @@ def _frozen_june(db: Path, folder: Path) -> None:
         charts=(KONKURSER, FOLKMANGD),
         highlights=(*june.highlights, Highlight(HOSTILE)),
     )
-    con = open_reader(db)
-    try:
-        done = freeze(con, june, by="Emma", now=datetime(2024, 6, 17, 16, 55, tzinfo=UTC))
-    finally:
-        con.close()
+    with closing(open_reader(db)) as con:
+        done = freeze(con, june, by="Emma", now=FROZEN_AT)
     save_meeting(folder, done, base_revision=june.revision, by="Emma")
 
 
@@ -399,3 +398,32 @@ def test_export_pdf_from_the_command_line_shows_the_frozen_numbers(
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     assert "Data som visades 2024-06-17." in text
     assert "2021-03 11" in text and "2021-03 12" not in text
+
+
+@pytest.mark.browser
+def test_the_same_figure_is_rendered_once_per_batch(snapshot_db: Path, meetings: Path) -> None:
+    from stats.export.images import ImageRenderer
+    from stats.export.layout import export_figure
+    from tests.test_browser import chromium_path
+
+    chromium_path()
+    june = replace(load_meeting(meeting_path(meetings, DATE)), charts=(KONKURSER,))
+    con = open_reader(snapshot_db)
+    try:
+        section = meeting_section(con, june, "23")
+    finally:
+        con.close()
+    calls: list[str] = []
+    with ImageRenderer() as renderer:
+        real = renderer._kaleido.calc_fig
+
+        def counted(*args: object, **kwargs: object) -> object:
+            calls.append("render")
+            return real(*args, **kwargs)
+
+        renderer._kaleido.calc_fig = counted
+        fig = export_figure(section.charts[0], section.home, notes=False)
+        first = renderer.render(fig, "png")
+        assert renderer.render(fig, "png") == first
+        renderer.render(fig, "svg")
+    assert calls == ["render", "render"]
