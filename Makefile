@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/page.py
 	$(BIN)/python -m bench.meeting
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/publish.py
 
 clean:
 	rm -rf $(VENV) data/stats.duckdb data/stats.duckdb.* data/.stats.duckdb.* data/raw

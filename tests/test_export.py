@@ -274,8 +274,8 @@ def test_sheet_names_are_short_and_unique(snapshot_db: Path) -> None:
 
 
 def test_unknown_format_is_named(snapshot_db: Path, tmp_path: Path) -> None:
-    with pytest.raises(Exception, match=r"export formats \['pdf'\]: expected some of png"):
-        export_section(make_section(snapshot_db), {"pdf"}, tmp_path)
+    with pytest.raises(Exception, match=r"export formats \['odt'\]: expected some of png"):
+        export_section(make_section(snapshot_db), {"odt"}, tmp_path)
 
 
 PER_1000_BARS = {

@@ -26,6 +26,7 @@ from stats.ingest.snapshot import load_snapshot, write_snapshot
 from stats.meetings.files import find_meeting, meetings_dir
 from stats.ops.backup import Targets, default_archive, write_backup
 from stats.ops.restore import restore_backup
+from stats.publish.site import publish_meeting
 from stats.sources.registry import default_sources
 from stats.store.read import latest_releases
 from stats.store.write import open_reader, open_writer
@@ -128,6 +129,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    meeting = find_meeting(meetings_dir(), args.meeting, settings.home_region)
+    out_dir = Path(args.out or "publicerat")
+    con = open_reader(settings.db_path)
+    try:
+        page = publish_meeting(con, meeting, settings.home_region, out_dir, current=args.current)
+    finally:
+        con.close()
+    out.print(str(page), markup=False, highlight=False)
+    return 0
+
+
 def cmd_status(_args: argparse.Namespace) -> int:
     settings = load_settings()
     con = open_reader(settings.db_path)
@@ -199,11 +213,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs="+",
         required=True,
         metavar="FORMAT",
-        help="docx, pptx, png, svg, xlsx, csv (flera med komma eller mellanslag)",
+        help="docx, pptx, pdf, png, svg, xlsx, csv (flera med komma eller mellanslag)",
     )
     p.add_argument("--out", metavar="DIR", help="mapp för filerna (standard export/<datum>)")
     p.add_argument("--current", action="store_true", help="aktuella data i stället för frysta")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("publish", help="publicera ett möte som statiska webbsidor med PDF")
+    p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--out", metavar="DIR", help="webbplatsens mapp (standard publicerat/)")
+    p.add_argument("--current", action="store_true", help="aktuella data i stället för frysta")
+    p.set_defaults(func=cmd_publish)
     p = sub.add_parser("import-sni", help="importera sysselsatta per region, SNI-kod och år")
     p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
     p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")

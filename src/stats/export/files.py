@@ -18,12 +18,15 @@ from stats.export.layout import export_figure
 from stats.export.pptx_export import write_pptx
 from stats.export.section import Section, check_formats
 from stats.export.tables_export import write_csv, write_xlsx
+from stats.publish.render import section_pdf
 
 log = logging.getLogger(__name__)
 
 # formats that are nothing but images, and those that embed a picture per chart
 IMAGE_ONLY = frozenset({"png", "svg"})
 WITH_PICTURES = frozenset({"docx", "pptx"})
+# formats that cannot be made without a browser: the images, and the PDF Chromium prints
+BROWSER_ONLY = IMAGE_ONLY | {"pdf"}
 
 
 def export_section(
@@ -41,7 +44,8 @@ def export_section(
         The meeting's section, e.g. meeting_date "2024-06-17", charts from `spec.draw`.
     formats
         Some of "png", "svg" (one file per chart, source and footnotes inside the image),
-        "docx", "pptx", "xlsx" (one file for the section) and "csv" (one file per chart).
+        "docx", "pptx", "xlsx", "pdf" (one file for the section; the PDF is the published
+        page printed by Chromium) and "csv" (one file per chart).
     out_dir
         Created if missing; existing files of the same names are replaced.
     renderer
@@ -51,13 +55,14 @@ def export_section(
     Raises
     ------
     NoBrowser
-        When "png" or "svg" is asked for and no browser exists, after every other format has
-        been written (`exc.written` lists those files). DOCX and PPTX never raise for a
+        When "png", "svg" or "pdf" is asked for and no browser exists, after every other format
+        has been written (`exc.written` lists those files). DOCX and PPTX never raise for a
         missing browser: they carry a note and the data table instead of the picture.
     """
     wanted = check_formats(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     needs_browser = bool(wanted & (IMAGE_ONLY | WITH_PICTURES)) and bool(section.charts)
+    needs_browser |= "pdf" in wanted
     active = renderer or (ImageRenderer() if needs_browser else None)
     image_error: ImageError | None = None
     try:
@@ -67,10 +72,12 @@ def export_section(
         written = _write_images(section, wanted, out_dir, images)
         written += _write_documents(section, wanted, out_dir, images)
         written += _write_tables(section, wanted, out_dir)
+        if "pdf" in wanted and images is not None:
+            written.append(section_pdf(section, out_dir / section.single_file("pdf"), images))
     finally:
         if renderer is None and active is not None:
             active.close()
-    if image_error is not None and wanted & IMAGE_ONLY:
+    if image_error is not None and wanted & BROWSER_ONLY:
         image_error.written = written
         raise image_error
     return written

@@ -11,6 +11,8 @@ from stats.meetings.model import Meeting, meeting_place, pinned_releases
 from stats.present.spec import draw
 from stats.regions import Home
 
+KIND_TEXT = {"ordinarie": "Ordinarie möte", "fördjupning": "Fördjupning"}
+
 
 def _chart_highlights(meeting: Meeting) -> dict[int, str]:
     """Each highlight tied to data goes beside the first chart of the same indicator slice."""
@@ -55,4 +57,15 @@ def meeting_section(
         highlights=[h.text for h in meeting.highlights],
         chart_highlights=_chart_highlights(meeting),
         data_note=note,
+        about=meeting_about(meeting),
+        notes=meeting.notes,
     )
+
+
+def meeting_about(meeting: Meeting) -> str:
+    """ "Ordinarie möte · 2024-10-28 13:00–15:00, Campus Östersund" (the parts that are known)."""
+    when = meeting.date
+    if meeting.start:
+        when += f" {meeting.start}" + (f"–{meeting.end}" if meeting.end else "")
+    where = f"{when}, {meeting.place}" if meeting.place else when
+    return f"{KIND_TEXT.get(meeting.kind, meeting.kind)} · {where}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -104,6 +106,9 @@ class ImageRenderer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
+        # the bytes of each figure already rendered in this batch: publishing draws the same
+        # picture for the page, the Word document and the slides
+        self._done: dict[tuple[str, ImageFormat], bytes] = {}
 
     @property
     def running(self) -> bool:
@@ -176,6 +181,13 @@ class ImageRenderer:
         loop = self._loop
         if loop is None or self._kaleido is None:
             raise ImageError("the image browser was closed while rendering")
+        spec = fig.to_dict()
+        key = (
+            hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest(),
+            fmt,
+        )
+        if key in self._done:
+            return self._done[key]
         opts = {
             "format": fmt,
             "width": int(fig.layout.width or WIDTH),
@@ -183,14 +195,15 @@ class ImageRenderer:
             "scale": SCALE if fmt == "png" else 1,
         }
         try:
-            data = self._run(self._kaleido.calc_fig(fig.to_dict(), opts=opts), loop)
+            data = self._run(self._kaleido.calc_fig(spec, opts=opts), loop)
         except ImageError:
             raise
         except Exception as exc:
             raise ImageError(
                 f"rendering {_short(chart_title(fig))!r} as {fmt} failed: {_first_line(exc)}"
             ) from None
-        return bytes(data)
+        self._done[key] = bytes(data)
+        return self._done[key]
 
 
 def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:

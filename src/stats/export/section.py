@@ -11,7 +11,7 @@ from stats.present.spec import Chart, file_stem
 from stats.regions import Home
 from stats.text import clean
 
-FORMATS = ("png", "svg", "docx", "pptx", "xlsx", "csv")
+FORMATS = ("png", "svg", "docx", "pptx", "xlsx", "csv", "pdf")
 # formats with one file per chart; the others hold the whole section in one file
 PER_CHART = frozenset({"png", "svg", "csv"})
 # the title part of a file name: well under the 255 bytes a file name may have
@@ -45,6 +45,9 @@ class Section:
     chart_highlights: dict[int, str] = field(default_factory=dict)
     # e.g. "Data som visades 2024-06-17" (frozen) or "Aktuella data, hämtade 2024-06-20"
     data_note: str = ""
+    # e.g. "Ordinarie möte · 2024-06-17 13:00–15:00, Digitalt" and the meeting's notes
+    about: str = ""
+    notes: str = ""
 
     @property
     def processor(self) -> str:

@@ -1,0 +1,91 @@
+"""The pages' shared HTML: the page shell, the list of published meetings and the statement.
+
+Every outside text (meeting titles, places, highlights, chart titles, source lines) goes through
+`stats.text.escape_html` here and in `meeting_page`; nothing typed or fetched is ever markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stats.text import escape_html
+
+SITE_NAME = "Näringslivsstatistik"
+STATEMENT_FILE = "tillganglighet.html"
+ASSETS = "assets"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A published meeting as the index lists it."""
+
+    date: str
+    title: str
+    about: str
+    data_note: str
+
+
+def esc(text: str) -> str:
+    """Outside text as HTML text."""
+    return escape_html(text)
+
+
+def page(
+    title: str, body: str, *, depth: int, processor: str, scripts: tuple[str, ...] = ()
+) -> str:
+    """A whole page: Swedish, its own title, landmarks, a skip link and the site navigation.
+
+    `depth` is how many folders below the site root the page lies (0 for index.html), so every
+    link is relative and the folder works from any web server and from file://.
+    """
+    up = "../" * depth
+    tags = "".join(f'<script src="{up}{ASSETS}/{name}"></script>\n' for name in scripts)
+    return f"""<!doctype html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} – {SITE_NAME}, {esc(processor)}</title>
+<link rel="stylesheet" href="{up}{ASSETS}/site.css">
+</head>
+<body>
+<a class="skip" href="#innehall">Till innehållet</a>
+<header>
+<nav class="site-nav" aria-label="Webbplatsen">
+<ul>
+<li><a href="{up}index.html">Alla möten</a></li>
+<li><a href="{up}{STATEMENT_FILE}">Tillgänglighet</a></li>
+</ul>
+</nav>
+</header>
+<main id="innehall">
+{body}
+</main>
+<footer>
+<p>{SITE_NAME} för den regionala näringslivsdialogen. Bearbetning: {esc(processor)}.
+<a href="{up}{STATEMENT_FILE}">Tillgänglighetsredogörelse</a></p>
+</footer>
+{tags}</body>
+</html>
+"""
+
+
+def index_body(meetings: list[Listed]) -> str:
+    """The list of published meetings, newest first."""
+    items = []
+    for m in sorted(meetings, key=lambda m: m.date, reverse=True):
+        items.append(
+            f'<li><a href="{esc(m.date)}/index.html">{esc(m.title)}, {esc(m.date)}</a>'
+            f'<br><span class="note">{esc(m.about)}. {esc(m.data_note)}</span></li>'
+        )
+    listing = (
+        f'<ul class="meetings">\n{"".join(items)}\n</ul>'
+        if items
+        else "<p>Inga möten är publicerade ännu.</p>"
+    )
+    return (
+        "<h1>Statistik från näringslivsdialogerna</h1>\n"
+        '<p class="lead">Statistikavsnittet från varje möte: höjdpunkterna, diagrammen med '
+        "tabeller och källor, och filer att ladda ner (PDF, Word, PowerPoint, Excel, CSV och "
+        f"PNG).</p>\n<h2>Publicerade möten</h2>\n{listing}"
+    )
