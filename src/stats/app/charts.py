@@ -10,8 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from stats.analysis.indicators import open_scope
-from stats.app.db import reading
+from stats.app.db import latest_scope
 from stats.app.tables import show_table
 from stats.fmt import keep_dates_whole
 from stats.present.citation import source_caption
@@ -35,12 +34,8 @@ def show_chart(
 @st.cache_data(max_entries=128, show_spinner=False)
 def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home) -> Chart:
     """A chart spec drawn over the latest releases of one database file version."""
-    with reading(db_path, signature) as con:
-        scope = open_scope(con)
-        try:
-            return draw(scope, spec, home)
-        finally:
-            scope.close()
+    with latest_scope(db_path, signature) as scope:
+        return draw(scope, spec, home)
 
 
 def with_frame(chart: Chart, frame: pd.DataFrame, **changes: Any) -> Chart:

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import duckdb
 import streamlit as st
 
+from stats.analysis.indicators import open_scope
 from stats.config import load_settings
 from stats.errors import StoreError
 from stats.store.read import series_with_data
@@ -51,6 +52,17 @@ def reading(db_path: str, signature: tuple[int, int]) -> Iterator[duckdb.DuckDBP
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def latest_scope(db_path: str, signature: tuple[int, int]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A scope over the latest releases (`indicators.open_scope`), closed after the block."""
+    with reading(db_path, signature) as con:
+        scope = open_scope(con)
+        try:
+            yield scope
+        finally:
+            scope.close()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from stats.analysis.highlights import threshold_rows
 from stats.analysis.indicators import load_indicators
+from stats.analysis.suggest import Suggestion, suggest_chart
 from stats.app.auth import (
     FREE_ATTEMPTS_PROCESS,
     SESSION_HOURS,
@@ -24,21 +25,27 @@ from stats.app.auth import (
     attempt,
     expired,
 )
-from stats.app.db import open_database, reading
+from stats.app.charts import load_chart
+from stats.app.db import Db, latest_scope, open_database, reading
 from stats.app.meeting_common import KIND_TEXT
-from stats.app.page import page
+from stats.app.page import PageContext, page
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
 from stats.ingest.imports import import_content
 from stats.meetings.files import list_meetings, meetings_dir, save_meeting
-from stats.meetings.model import Highlight, Meeting, SaveConflict, freeze
-from stats.present.spec import spec_from_dict
+from stats.meetings.model import Highlight, Meeting, SaveConflict, freeze, meeting_place
+from stats.present.figures import figure
+from stats.present.spec import NO_VALUE, ChartSpec, spec_from_dict
+from stats.regions import Home
 from stats.text import clean, escape_markdown
 
 REGION_SETS = {"hemlan": "Hemlänet", "riket": "Riket", "grannlan": "Grannlänen",
                "lan": "Alla län", "hemlan_kommuner": "Hemlänets kommuner"}  # fmt: skip
 AUTH_HASH = "analyst_password_scrypt"
 KINDS = {"line": "Linjediagram", "bar": "Stapeldiagram (senaste perioden)", "table": "Tabell"}
+PREVIEW_HEIGHT = 260
+# highlights added from suggestions, per meeting date, kept until "Spara"
+ADDED = "added_highlights"
 
 
 def configured_credential() -> Credential:
@@ -82,7 +89,7 @@ def signed_in() -> bool:
         )
         return False
     session = st.session_state.setdefault("login_throttle", Throttle())
-    with st.form("login"):
+    with st.form("login", enter_to_submit=False):
         name = st.text_input("Ditt namn (sparas med ändringarna)")
         given = st.text_input("Lösenord", type="password")
         if st.form_submit_button("Logga in"):
@@ -139,7 +146,62 @@ def edit_highlights(meeting: Meeting) -> Meeting:
     return replace(meeting, highlights=tuple(kept))
 
 
-def edit_charts(meeting: Meeting) -> Meeting:
+def with_added(meeting: Meeting) -> Meeting:
+    """The meeting with the highlights added from suggestions since it was last saved."""
+    added = st.session_state.setdefault(ADDED, {}).get(meeting.date, [])
+    return replace(meeting, highlights=(*meeting.highlights, *added))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def load_suggestions(
+    db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home
+) -> list[Suggestion]:
+    """Suggested highlights for one chart over the latest releases of one database version."""
+    with latest_scope(db_path, signature) as scope:
+        return suggest_chart(scope, spec, home)
+
+
+def preview(spec: ChartSpec, db: Db, home: Home, i: int) -> None:
+    """The chart, small, as the meeting page draws it."""
+    chart = load_chart(*db, spec, home)
+    if chart.frame.empty:
+        st.caption(NO_VALUE)
+        return
+    fig = figure(chart)
+    fig.update_layout(template="none", height=PREVIEW_HEIGHT)
+    st.plotly_chart(fig, key=f"preview{i}", config={"displaylogo": False})
+
+
+def suggestions(meeting: Meeting, spec: ChartSpec, db: Db, home: Home, i: int) -> None:
+    """The chart's suggested highlights, each with a button that adds it (saved with "Spara")."""
+    found = load_suggestions(*db, spec, home)
+    if not found:
+        st.caption("Inga förslag: diagrammet har inga månadsvärden för hemlänet.")
+        return
+    claimed = {h.claim for h in meeting.highlights if h.claim is not None}
+    for j, suggestion in enumerate(found):
+        cols = st.columns([6, 1])
+        cols[0].markdown(escape_markdown(suggestion.text))
+        added = suggestion.claim in claimed
+        label = "Tillagd" if added else "Lägg till"
+        if cols[1].button(label, key=f"suggest{i}_{j}", disabled=added):
+            pending = st.session_state.setdefault(ADDED, {}).setdefault(meeting.date, [])
+            pending.append(suggestion.highlight())
+            st.rerun()
+
+
+def chart_details(meeting: Meeting, spec: ChartSpec, ctx: PageContext, i: int) -> None:
+    """Preview and suggested highlights under a chart of the meeting."""
+    with st.expander("Förhandsvisning och förslag till höjdpunkter", expanded=True):
+        if ctx.db is None:
+            st.caption("Ingen data ännu — kör `stats refresh`.")
+            return
+        home = meeting_place(meeting, ctx.home, current=True)
+        preview(spec, ctx.db, home, i)
+        suggestions(meeting, spec, ctx.db, home, i)
+
+
+def edit_charts(meeting: Meeting, ctx: PageContext) -> Meeting:
     st.header("Diagram")
     charts = list(meeting.charts)
     for i, spec in enumerate(charts):
@@ -154,6 +216,7 @@ def edit_charts(meeting: Meeting) -> Meeting:
         if cols[3].button("Ta bort", key=f"rm{i}"):
             charts.pop(i)
             break
+        chart_details(meeting, spec, ctx, i)
     with st.expander("Lägg till diagram"):
         indicators = load_indicators()
         ind = st.selectbox("Indikator", list(indicators), format_func=lambda i: indicators[i].title)
@@ -189,6 +252,7 @@ def save(meeting: Meeting, base: int, who: str) -> None:
         st.error(escape_markdown(str(exc)))
         return
     st.session_state["base"] = {saved.date: saved.revision}
+    st.session_state.setdefault(ADDED, {}).pop(saved.date, None)
     st.success(f"Sparat (version {saved.revision}).")
 
 
@@ -240,10 +304,10 @@ def render() -> None:
         if st.button("Logga ut"):
             sign_out()
             st.rerun()
-        meeting = choose(list_meetings(meetings_dir(), ctx.home), ctx.home)
+        meeting = with_added(choose(list_meetings(meetings_dir(), ctx.home), ctx.home))
         base = st.session_state.setdefault("base", {}).get(meeting.date, meeting.revision)
         st.session_state["base"][meeting.date] = base
-        edited = edit_charts(edit_highlights(edit_details(meeting)))
+        edited = edit_charts(edit_highlights(edit_details(meeting)), ctx)
         st.link_button("Förhandsgranska mötessidan", f"mote?datum={meeting.date}")
         if st.button("Spara", type="primary"):
             save(edited, base, who)

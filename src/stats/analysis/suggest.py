@@ -1,0 +1,227 @@
+"""Suggested highlights from the data: Swedish sentences with the numbers, each tied to a claim.
+
+For a chart of a monthly indicator the home län's latest month is compared with the month
+before, the same month a year earlier and (given 24 months) the 12 months before; where the
+indicator ranks the 21 län, the rank is named too. The words come from
+`highlights.wording` (the one wording rule), and every suggestion carries the `Claim` it
+makes, with the period written out, so that `check_claim` finds it supported ("stöds") in the
+data it was drawn from, and keeps checking the same month when newer months arrive.
+Rates in percent also show the change in procentenheter; the wording is still by the
+documented thresholds on the relative change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from stats.analysis.highlights import COUNT_UNITS, COUNTS, LEVELS, UNCHANGED, wording
+from stats.analysis.indicators import load_indicators, run_indicator
+from stats.fmt import format_number, format_percent, format_period
+from stats.meetings.model import Claim, Comparison, Highlight, Meeting
+from stats.periods import is_month, shift_month_or_none
+from stats.present.spec import ChartSpec
+from stats.regions import Home, home_code, load_regions
+
+# the comparison period in words, and how many months back it lies
+AGAINST: dict[Comparison, tuple[str, int]] = {
+    "previous_month": ("föregående månad", -1),
+    "same_month_last_year": ("samma månad året innan", -12),
+}
+PERCENT = "procent"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One proposed highlight: the sentence and the claim that ties it to the data."""
+
+    text: str
+    claim: Claim
+
+    def highlight(self) -> Highlight:
+        """The suggestion as a highlight for the meeting (text and claim)."""
+        return Highlight(text=self.text, claim=self.claim)
+
+
+@dataclass(frozen=True)
+class _Series:
+    """The home län's values of one chart slice, by month, and how to word them."""
+
+    title: str
+    region: str
+    unit: str
+    values: pd.Series[float]
+    rows: pd.DataFrame
+    spec: ChartSpec
+
+    @property
+    def latest(self) -> str:
+        return str(self.values.index.max())
+
+    def claim(
+        self, comparison: Comparison, expected: str | None, bounds: float | None = None
+    ) -> Claim:
+        """The claim about the latest month; `bounds` makes a range of one value."""
+        return Claim(
+            indicator=self.spec.indicator,
+            comparison=comparison,
+            region="hemlan",
+            filters=self.spec.filters,
+            expected=expected,
+            low=bounds,
+            high=bounds,
+            period=self.latest,
+        )
+
+
+def _pair(unit: str) -> tuple[str, str]:
+    """ "fler/färre" for counts, "högre/lägre" otherwise (as `check_claim` without words)."""
+    return COUNTS if unit in COUNT_UNITS else LEVELS
+
+
+def _num(x: float, unit: str) -> str:
+    if unit == PERCENT:
+        return format_percent(x, 1)
+    if float(x).is_integer():
+        return format_number(x)
+    return format_number(x, 1 if abs(x) >= 1 else 3)
+
+
+def _delta(now: float, then: float, unit: str) -> str:
+    """The change: in procentenheter for percentages, else in percent of the earlier value."""
+    if unit == PERCENT:
+        return f"{format_number(now - then, 1, signed=True)} procentenheter"
+    return format_percent(100.0 * (now - then) / then, 1, signed=True)
+
+
+def _phrase(word: str, against: str) -> str:
+    """ "betydligt färre än föregående månad", "oförändrat jämfört med ..."."""
+    return f"{word} {'jämfört med' if word == UNCHANGED else 'än'} {against}"
+
+
+def _versus(s: _Series, comparison: Comparison) -> Suggestion | None:
+    """Latest month against the month before or the same month a year earlier."""
+    label, back = AGAINST[comparison]
+    before = shift_month_or_none(s.latest, back)
+    if before is None or before not in s.values.index:
+        return None
+    now, then = float(s.values[s.latest]), float(s.values[before])
+    if then == 0:
+        return None
+    word = wording(100.0 * (now - then) / then, *_pair(s.unit))
+    text = (
+        f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
+        f"{_phrase(word, label)} ({_num(then, s.unit)} i {format_period(before)}, "
+        f"{_delta(now, then, s.unit)})."
+    )
+    return Suggestion(text, s.claim(comparison, word))
+
+
+def _trend(s: _Series) -> Suggestion | None:
+    """The 12 months to the latest against the 12 before: sums of counts, means of rates."""
+    months = [shift_month_or_none(s.latest, -i) for i in range(24)]
+    if None in months or any(m not in s.values.index for m in months):
+        return None
+    pick = s.values.reindex([m for m in months if m is not None])
+    recent, earlier = pick.iloc[:12], pick.iloc[12:]
+    counts = s.unit in COUNT_UNITS
+    now = float(recent.sum() if counts else recent.mean())
+    then = float(earlier.sum() if counts else earlier.mean())
+    if then == 0:
+        return None
+    word = wording(100.0 * (now - then) / then, *_pair(s.unit))
+    how = "sammanlagt" if counts else "i genomsnitt"
+    span, span_before = (
+        f"{format_period(str(part.index[-1]))}–{format_period(str(part.index[0]))}"
+        for part in (recent, earlier)
+    )
+    text = (
+        f"{s.title}, {s.region}: {how} {_num(now, s.unit)} under {span}, "
+        f"{_phrase(word, 'tolv månader tidigare')} ({_num(then, s.unit)} under {span_before}, "
+        f"{_delta(now, then, s.unit)})."
+    )
+    return Suggestion(text, s.claim("rolling_12_year", word))
+
+
+def _rank(s: _Series) -> Suggestion | None:
+    """The home län's rank among the 21 län, where the indicator ranks them.
+
+    The claim is the value itself (a range of one value), which `check_claim` can test; the
+    rank is read from the same row.
+    """
+    if "rank" not in s.rows.columns:
+        return None
+    row = s.rows[s.rows["period"] == s.latest].iloc[0]
+    if pd.isna(row["rank"]) or pd.isna(row.get("n_lan")):
+        return None
+    now = float(row["value"])
+    shown = round(now, 0 if now.is_integer() else 1)
+    text = (
+        f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
+        f"plats {int(row['rank'])} av {int(row['n_lan'])} län (1 = högst)."
+    )
+    return Suggestion(text, s.claim("range", None, shown))
+
+
+def _series(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> _Series | None:
+    """The home län's monthly values of the chart's slice; None unless one value per month."""
+    ind = load_indicators()[spec.indicator]
+    for column, value in spec.filters:
+        frame = frame[frame[column].astype(str) == value]
+    code = home_code(home)
+    rows = frame[(frame["region_code"] == code) & frame["value"].notna()]
+    if rows.empty or rows["period"].duplicated().any():
+        return None
+    if not is_month(str(rows["period"].max())):
+        return None
+    values = rows.set_index("period")["value"].astype(float).sort_index()
+    title = spec.title or ind.title
+    return _Series(title, load_regions().name(code), ind.unit, values, rows, spec)
+
+
+def suggest_chart(
+    scope: duckdb.DuckDBPyConnection,
+    spec: ChartSpec,
+    home: Home,
+    frame: pd.DataFrame | None = None,
+) -> list[Suggestion]:
+    """Suggested highlights for one chart, for the home län's latest month.
+
+    Parameters
+    ----------
+    scope
+        From `indicators.open_scope` (the latest releases).
+    spec
+        e.g. manadsforandring with measure=konkurser_regionfakta.
+    home
+        The home län, e.g. "23".
+    frame
+        The indicator's rows when already read (`run_indicator(scope, spec.indicator)`).
+    """
+    if frame is None:
+        frame = run_indicator(scope, spec.indicator)
+    series = _series(frame, spec, home)
+    if series is None:
+        return []
+    found = [
+        _versus(series, "previous_month"),
+        _versus(series, "same_month_last_year"),
+        _trend(series),
+        _rank(series),
+    ]
+    return [s for s in found if s is not None]
+
+
+def suggest_meeting(
+    scope: duckdb.DuckDBPyConnection, meeting: Meeting, home: Home
+) -> list[tuple[ChartSpec, list[Suggestion]]]:
+    """Suggestions for every chart of a meeting, in chart order (each indicator read once)."""
+    frames: dict[str, pd.DataFrame] = {}
+    out: list[tuple[ChartSpec, list[Suggestion]]] = []
+    for spec in meeting.charts:
+        if spec.indicator not in frames:
+            frames[spec.indicator] = run_indicator(scope, spec.indicator)
+        out.append((spec, suggest_chart(scope, spec, home, frames[spec.indicator])))
+    return out
