@@ -30,6 +30,7 @@ NAVIGATION = {
         ("serier", "Alla serier", "show_chart"),
         ("arbetsmarknad", "Arbetsmarknad och företag", "work"),
         ("prognoser", "Befolkningsframskrivningar", "timeline"),
+        ("brp_plus", "BRP+ livskvalitet och hållbarhet", "diversity_3"),
         ("cirkular", "Cirkulär ekonomi", "recycling"),
         ("kallor", "Datakällor", "database"),
     ],

@@ -7,22 +7,29 @@ with month_pop as (
     where value is not null
 ),
 
-year_end as (
-    -- 31 December populations: the annual series, else the kommun table of the home län
-    select region_code, period as year, value, series_id, release_id
+year_end_sources as (
+    -- 31 December populations, best first: SCB's annual series (fetched online), the embedded
+    -- län and kommun series 2000-2025, then the home län's kommun table for 2020
+    select region_code, period as year, value, series_id, release_id,
+        case series_id
+            when 'folkmangd_ar' then 1
+            when 'folkmangd_31dec_lan' then 2
+            when 'folkmangd_31dec_jamtland_kommuner' then 3
+            else 4
+        end as priority
     from obs
-    where series_id = 'folkmangd_ar' and dims = '{}' and value is not null
-    union all
-    select region_code, period as year, value, series_id, release_id
-    from obs
-    where series_id = 'folkmangd_kommun_2020'
-        and dims = '{"Kon": "TotSa"}'
-        and value is not null
-        and not exists (
-            select 1 from obs a
-            where a.series_id = 'folkmangd_ar' and a.region_code = obs.region_code
-                and a.period = obs.period
+    where value is not null
+        and (
+            (series_id in ('folkmangd_ar', 'folkmangd_31dec_lan', 'folkmangd_31dec_jamtland_kommuner')
+                and dims = '{}')
+            or (series_id = 'folkmangd_kommun_2020' and dims = '{"Kon": "TotSa"}')
         )
+),
+
+year_end as (
+    select region_code, year, value, series_id, release_id
+    from year_end_sources
+    qualify row_number() over (partition by region_code, year order by priority) = 1
 ),
 
 final as (

@@ -34,9 +34,15 @@ projected_news as (
 ),
 
 actual as (
+    -- SCB's annual series when fetched, else the embedded 31 December series 2000-2025
     select region_code, period, value as actual, release_id as actual_release
     from obs
-    where series_id = 'folkmangd_ar' and dims = '{}'
+    where series_id in ('folkmangd_ar', 'folkmangd_31dec_lan', 'folkmangd_31dec_jamtland_kommuner')
+        and dims = '{}'
+    qualify row_number() over (
+        partition by region_code, period
+        order by series_id = 'folkmangd_ar' desc, series_id
+    ) = 1
 ),
 
 final as (

@@ -96,7 +96,8 @@ def test_pinned_scope_draws_nothing_from_unpinned_series(snapshot_db: Path) -> N
 # its source line must cite, from data/snapshot/MANIFEST.toml: no JobTech, AF varsel, monthly
 # Tillväxtanalys bankruptcies, projection table or imported SNI file is in the snapshot; the
 # statistical news hold no Jämtland row; BAS is Region Dalarna's copy (commit 2024-04-18) of
-# SCB's table; Regionfakta's page and Region JH's 2020 population were typed in on 2026-11-27.
+# SCB's table; Regionfakta's page was typed in on 2026-11-27 and Region Halland's 31 December
+# populations of every län on 2026-12-01.
 MEETING_CAPTIONS = {
     "Nya lediga platser per månad": "Data saknas.",
     "Nya lediga platser, rullande 12 månader": "Data saknas.",
@@ -104,9 +105,8 @@ MEETING_CAPTIONS = {
     "Personer berörda av varsel per månad": "Data saknas.",
     "Företagskonkurser per 1 000 invånare, länen": (
         "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
-        "avskriven 2026-11-27; SCB via Region Jämtland Härjedalen, Befolkningsmängd i "
-        "Jämtlands län 2020 (Region Jämtland Härjedalen), avskriven 2026-11-27. "
-        "Bearbetning: Region Jämtland Härjedalen."
+        "avskriven 2026-11-27; SCB via Region Halland, Folkmängd 31 december (BE0101), "
+        "avskriven 2026-12-01. Bearbetning: Region Jämtland Härjedalen."
     ),
     "Arbetslöshet 20–64 år": (
         "Källa: SCB via Region Dalarna, Arbetsmarknadsstatus efter region, kön, ålder och "
@@ -132,10 +132,8 @@ def test_meeting_captions_cite_exactly_what_each_chart_shows(
     assert shown == MEETING_CAPTIONS
 
 
-def test_per_1000_bars_without_rank_or_stubs_when_one_lan_has_a_population(
-    snapshot_db: Path,
-) -> None:
-    # the snapshot has a 31 December population for Jämtland only (Region JH's 2020 table)
+def test_per_1000_bars_rank_all_21_lan(snapshot_db: Path) -> None:
+    # 31 December 2020 for every län and riket (derived_folkmangd_lan_riket_2000-2025.csv)
     spec = ChartSpec(
         "jamforelse_per_1000",
         regions=("riket", "lan"),
@@ -143,12 +141,16 @@ def test_per_1000_bars_without_rank_or_stubs_when_one_lan_has_a_population(
         kind="bar",
     )
     chart = draw(open_scope(open_reader(snapshot_db)), spec, home="23")
+    april = chart.frame[chart.frame["period"] == "2021M04"].set_index("region_code")
     bars = figure(chart).data[0]
-    # 3 bankruptcies in April 2021 over 131 155 inhabitants: one bar, no stubs for the others
-    assert list(bars.x) == ["Jämtlands län"]
-    assert list(bars.y) == [pytest.approx(3 / 131155 * 1000)]
-    assert "Rang saknas (uppgift för 1 av 21 län)." in footnotes(chart)
-    assert chart.frame["rank"].isna().all()
+    assert len(bars.x) == 22
+    # 2021-04: Jämtland 3 / 131 155 × 1 000 = 0,023, 21st of 21; Gotland 5 / 60 124 = 0,083,
+    # first; riket 466 / 10 379 295 = 0,045 (by hand from the Regionfakta and population files)
+    assert april.loc["23", "value"] == pytest.approx(3 / 131155 * 1000)
+    assert (april.loc["23", "rank"], april.loc["09", "rank"]) == (21, 1)
+    assert april.loc["09", "value"] == pytest.approx(5 / 60124 * 1000)
+    assert april.loc["00", "value"] == pytest.approx(466 / 10379295 * 1000)
+    assert not any(n.startswith("Rang saknas") for n in footnotes(chart))
 
 
 def test_preliminary_bas_values_are_marked(snapshot_db: Path) -> None:

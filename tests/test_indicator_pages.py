@@ -80,23 +80,23 @@ def test_arbetsmarknad_monthly_change_of_bankruptcies(
     assert march["Förändring mot 2021-02, procent"] == "+57,1 %"
     assert march["Samma månad året innan (2020-03)"] == "Data saknas"
     assert march["Rullande 12 månader (2020-04–2021-03)"] == "Data saknas"
-    # per 1 000 on the 2020-12-31 population, the only län population in the snapshot
+    # per 1 000 on the 2020-12-31 population of every län (derived_folkmangd_lan_riket_2000-2025
+    # .csv): Jämtland 11 / 131 155 × 1 000 = 0,084, second after Stockholm (by hand from the
+    # Regionfakta and population files)
     text = " ".join(normalise(m.value) for m in at.markdown)
     assert "Jämtlands län: 0,084 per 1 000 invånare" in text
     assert "Befolkning 131 155 invånare (31 december 2020)" in text
-    assert any("Folkmängden finns i databasen för 1 av 21 län" in c for c in captions(at))
-    # the rates use the 2020-12-31 kommun table, so the monthly TAB6471 is not cited
-    per_1000 = [c for c in captions(at) if "Befolkningsmängd i Jämtlands län 2020" in c]
-    # both typed in on 2026-11-27 from dated copies of the pages (data/snapshot/MANIFEST.toml)
+    assert "plats 2 av 21" in text
+    assert "rang saknas" not in text
+    # the rates use the 31 December series, so the monthly TAB6471 is not cited
+    per_1000 = [c for c in captions(at) if "Folkmängd 31 december (BE0101)" in c]
+    # Regionfakta typed in on 2026-11-27, Region Halland's figures on 2026-12-01
+    # (data/snapshot/MANIFEST.toml)
     assert per_1000 == [
         "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
-        "avskriven 2026-11-27; SCB via Region Jämtland Härjedalen, Befolkningsmängd i "
-        "Jämtlands län 2020 (Region Jämtland Härjedalen), avskriven 2026-11-27. "
-        "Bearbetning: Region Jämtland Härjedalen."
+        "avskriven 2026-11-27; SCB via Region Halland, Folkmängd 31 december (BE0101), "
+        "avskriven 2026-12-01. Bearbetning: Region Jämtland Härjedalen."
     ]
-    # one län of 21 has a population: a rank among one would mislead
-    assert "rang saknas (uppgift för 1 av 21 län)" in text
-    assert "plats 1" not in text
     assert not any("TAB6471" in c or "CKM" in c for c in captions(at))
 
 
@@ -133,7 +133,8 @@ def test_prognoser_offers_the_regions_with_data(
     assert vintages["Skillnad, procent"].tolist() == ["+0,3 %", "0,0 %"]
     printed = table_of(at, "Till år")
     assert printed["Förändring, personer"].tolist() == ["+394 400", "+378 500"]
-    assert any("Folkmängd 31 december" in i.value and NO_DATA in i.value for i in at.info)
+    # the outcome (31 December, 2000-2025) is there, but no projected year has passed yet
+    assert any("Inget av de framskrivna åren har passerat ännu" in i.value for i in at.info)
 
 
 def test_cirkular_needs_a_file_then_shows_the_range(

@@ -166,3 +166,31 @@ def test_employment_rate_from_the_bas_table_by_label(snapshot_db: Path) -> None:
     assert _row(frame_out, measure="arbetsloshet_bas", region_code="23", period="2026M01")[
         "value"
     ] == pytest.approx(4.1)
+
+
+def test_per_1000_ranks_all_21_lan_with_the_population_of_the_year_before(
+    snapshot_db: Path,
+) -> None:
+    # Regionfakta 2021-04: Jämtland 3, Gotland 5, riket 466 bankruptcies; 31 December 2020
+    # (derived_folkmangd_lan_riket_2000-2025.csv): 131 155, 60 124 and 10 379 295 inhabitants
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "jamforelse_per_1000")
+    april = frame[(frame["measure"] == "konkurser_regionfakta") & (frame["period"] == "2021M04")]
+    jamtland = _row(april, region_code="23")
+    assert jamtland["population"] == 131155
+    assert jamtland["population_basis"] == "31 december 2020"
+    assert round(jamtland["value"], 3) == 0.023
+    assert (jamtland["rank"], jamtland["n_lan"]) == (21, 21)
+    gotland = _row(april, region_code="09")
+    assert round(gotland["value"], 3) == 0.083 and gotland["rank"] == 1
+    riket = _row(april, region_code="00")
+    assert round(riket["value"], 3) == 0.045
+    assert riket["value"] == pytest.approx(466 / 10379295 * 1000)
+    assert april["population"].notna().all()
+
+
+def test_population_base_prefers_the_embedded_lan_series(snapshot_db: Path) -> None:
+    # 2024-12-31 from derived_folkmangd_lan_riket_2000-2025.csv, one row per region and year
+    frame = run_indicator(open_scope(open_reader(snapshot_db)), "befolkning_bas")
+    jamtland = frame[(frame["region_code"] == "23") & (frame["period"] == "2024")]
+    assert jamtland["population"].tolist() == [132839]
+    assert jamtland["population_series"].tolist() == ["folkmangd_31dec_lan"]

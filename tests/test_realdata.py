@@ -163,3 +163,61 @@ def test_every_measure_code_has_a_swedish_label(snapshot_db: Path) -> None:
     )
     # was shown as "Inskrivna arbetslosa andel pct" on Alla serier
     assert labels["inskrivna_arbetslosa_andel_pct"] == "Inskrivna arbetslösa, andel (%)"
+
+
+def test_population_31_december_for_every_lan_and_riket(snapshot_db: Path) -> None:
+    # derived_folkmangd_lan_riket_2000-2025.csv (Region Halland's processing of SCB BE0101):
+    # "23,Jämtlands län,Jämtland,2024,132839" and "00,Riket,Riket,2024,10587710"
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    assert value(con, "folkmangd_31dec_lan", "23", "2024") == (132839.0, None)
+    assert value(con, "folkmangd_31dec_lan", "00", "2024") == (10587710.0, None)
+    assert value(con, "folkmangd_31dec_lan", "23", "2020") == (131155.0, None)
+    counts = con.execute(
+        "select count(distinct region_code), min(period), max(period), count(*) from latest "
+        "where series_id = 'folkmangd_31dec_lan'"
+    ).fetchone()
+    assert counts == (22, "2000", "2025", 572)
+    # the 21 län sum exactly to riket in every year, as SOURCES.md checked
+    unequal = con.execute(
+        "select period from latest where series_id = 'folkmangd_31dec_lan' group by period "
+        "having sum(value) filter (where region_code <> '00') "
+        "<> max(value) filter (where region_code = '00')"
+    ).fetchall()
+    assert unequal == []
+
+
+def test_jamtland_kommuner_sum_to_the_lan(snapshot_db: Path) -> None:
+    # derived_folkmangd_jamtland_kommuner_2000-2025.csv: Östersund 2020 = 63 985, as on
+    # regionjh.se; the eight kommuner sum to the län's 131 155
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    assert value(con, "folkmangd_31dec_jamtland_kommuner", "2380", "2020") == (63985.0, None)
+    total = con.execute(
+        "select sum(value), count(*) from latest "
+        "where series_id = 'folkmangd_31dec_jamtland_kommuner' and period = '2020'"
+    ).fetchone()
+    assert total == (131155.0, 8)
+
+
+def test_population_is_cited_as_scb_via_region_halland(snapshot_db: Path) -> None:
+    con = duckdb.connect(str(snapshot_db), read_only=True)
+    row = con.execute(
+        "select meta->>'$.source', meta->>'$.via', meta->>'$.obtained', "
+        "meta->>'$.table_labels' from latest_release where series_id = 'folkmangd_31dec_lan'"
+    ).fetchone()
+    assert row is not None
+    assert row[:3] == ("SCB", "Region Halland", "avskriven")
+    assert "Folkmängd 31 december (BE0101)" in row[3]
+
+
+def test_region_prefix_and_semicolons() -> None:
+    series = load_catalog().get("brp_plus_region")
+    content = b"Region;Del;Kon;Varde_stand\n99 Atlantis;Livskvalitet;Totalt;50,1\n"
+    with pytest.raises(SchemaChanged, match="unknown region code '99'"):
+        RealdataSource().decode(series, series.parts[1], "brp", _raw(content))
+    good = "Region;Del;Kon;Varde_stand\n23 Jämtlands län;Livskvalitet;Totalt;50,4868\n".encode()
+    decoded = RealdataSource().decode(series, series.parts[1], "brp", _raw(good))
+    assert decoded.frame.iloc[0][["region_code", "period", "value"]].tolist() == [
+        "23",
+        "2025",
+        50.4868,
+    ]

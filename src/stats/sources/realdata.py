@@ -3,9 +3,10 @@ public repositories (see ../shared/realdata/SOURCES.md). They reach the store on
 embedded snapshot, which keeps each file byte-for-byte with its origin; `decode` reads a CSV or
 XLSX file as declared by the catalog part's `options`:
 
-    format        "csv" | "xlsx" (first sheet)
+    format        "csv" | "xlsx" (first sheet); delimiter for CSV (default ",")
     region        column holding SCB region codes, or
-    region_name   column holding Swedish region names ("Jämtlands län", "Jämtland", "Riket")
+    region_name   column holding Swedish region names ("Jämtlands län", "Jämtland", "Riket"), or
+    region_prefix column holding a code and a name ("23 Jämtlands län", "2380 Östersund")
     period        column with the period; period_format "month" ("2021-01" → "2021M01"),
                   "year" or "date"
     value         column with the value
@@ -19,6 +20,9 @@ XLSX file as declared by the catalog part's `options`:
     preliminary   true when the publisher calls every value in the file preliminary
     via, obtained  who passed the figures on (when not the publisher) and how they came here
                   ("kopierad" from a public file, "avskriven" from a page), for the source line
+    describes     a file of texts, not values: { dimension, column, texts = { key = column } }
+                  gives each code of `dimension` (the text of `column` before " - ") its name
+                  and, per key, its description as the label of "<dimension>_beskrivning_<key>"
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import pandas as pd
 from stats.catalog.load import Part, Series
 from stats.errors import SchemaChanged
 from stats.regions import load_regions
-from stats.sources.base import Decoded, ReplaySource
+from stats.sources.base import BASE_COLUMNS, Decoded, ReplaySource
 from stats.sources.http import RawResponse
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -57,7 +61,7 @@ def _rows(raw: RawResponse, options: dict[str, Any], where: str) -> list[dict[st
         text = raw.content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SchemaChanged(f"{where}: not UTF-8 text ({exc})") from None
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text), delimiter=options.get("delimiter", ",")))
 
 
 def _period(value: Any, fmt: str, where: str) -> str:
@@ -73,6 +77,11 @@ def _period(value: Any, fmt: str, where: str) -> str:
 def _region(row: dict[str, Any], options: dict[str, Any], names: dict[str, str], where: str) -> str:
     if "region" in options:
         return str(row[options["region"]]).strip()
+    if "region_prefix" in options:
+        prefix = str(row[options["region_prefix"]]).strip().split(" ", 1)[0]
+        if prefix not in names.values():
+            raise SchemaChanged(f"{where}: unknown region code {prefix!r}")
+        return prefix
     name = str(row[options["region_name"]]).strip()
     code = names.get(name) or names.get(f"{name}s län") or names.get(f"{name} län")
     if code is None:
@@ -102,6 +111,90 @@ def _code_labels(
     return out
 
 
+def _check_columns(rows: list[dict[str, Any]], opts: dict[str, Any], where: str) -> None:
+    """SchemaChanged naming the declared columns the file lacks."""
+    region = opts.get("region", opts.get("region_prefix", opts.get("region_name")))
+    needed = [region, opts["value"]]
+    needed += [opts["period"]] if "period" in opts else []
+    needed += list(opts.get("columns", {}).values()) + list(opts.get("filter", {}))
+    header = set(rows[0]) if rows else set()
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise SchemaChanged(f"{where}: expected columns {missing}; found {sorted(header)}")
+
+
+def _observations(
+    rows: list[dict[str, Any]], opts: dict[str, Any], names: dict[str, str], where: str
+) -> pd.DataFrame:
+    """The declared rows of a file as long records (region, period, dims, value, status)."""
+    keep = {k: str(v) for k, v in opts.get("filter", {}).items()}
+    out = []
+    for number, row in enumerate(rows, start=2):
+        if any(str(row[k]).strip() != v for k, v in keep.items()):
+            continue
+        at = f"{where} row {number}"
+        value, status = _value(row[opts["value"]], at)
+        record = {
+            "region_code": _region(row, opts, names, at),
+            "period": _period(
+                row[opts["period"]] if "period" in opts else opts["period_value"],
+                opts.get("period_format", "year"),
+                at,
+            ),
+            "value": value,
+            "status": status,
+            "preliminary": bool(opts.get("preliminary", False)),
+        }
+        for dim, column in opts.get("columns", {}).items():
+            record[dim] = str(row[column]).strip()
+        record.update(opts.get("constants", {}))
+        out.append(record)
+    if not out:
+        raise SchemaChanged(f"{where}: no rows left after the filter {keep}")
+    return pd.DataFrame(out)
+
+
+def _descriptions(
+    rows: list[dict[str, Any]], spec: dict[str, Any], where: str
+) -> dict[tuple[str, str], str]:
+    """Names and descriptions of the codes of one dimension, from a file of texts.
+
+    "T1 - Trygghet" names code T1 "T1 - Trygghet"; "Ekonomi - Ekonomi" names Ekonomi "Ekonomi".
+    """
+    dim, column, texts = spec["dimension"], spec["column"], dict(spec["texts"])
+    header = set(rows[0]) if rows else set()
+    missing = [c for c in [column, *texts.values()] if c not in header]
+    if missing:
+        raise SchemaChanged(f"{where}: expected columns {missing}; found {sorted(header)}")
+    labels: dict[tuple[str, str], str] = {}
+    for row in rows:
+        name = " ".join(str(row[column]).split())
+        code, _, rest = name.partition(" - ")
+        labels[(dim, code)] = code if rest == code else name
+        for key, text_column in texts.items():
+            labels[(f"{dim}_beskrivning_{key}", code)] = " ".join(str(row[text_column]).split())
+    return labels
+
+
+def _meta(series: Series, opts: dict[str, Any], raw: RawResponse) -> dict[str, Any]:
+    """What the chart's source line and notes say about one declared file."""
+    return {
+        "label": opts.get("label", series.title),
+        "source": opts.get("publisher", ""),
+        "via": opts.get("via"),
+        "obtained": opts.get("obtained", "kopierad"),
+        "notes": [opts["note"]] if opts.get("note") else [],
+        "note_mandatory": [True] if opts.get("note") else [],
+        "units": {
+            "value": {
+                "base": opts.get("unit", series.unit),
+                "decimals": int(opts.get("decimals", 0)),
+            }
+        },
+        "origin_url": raw.url,
+    }
+
+
 class RealdataSource(ReplaySource):
     """Decode declared real data files; there is nothing to fetch online."""
 
@@ -115,56 +208,14 @@ class RealdataSource(ReplaySource):
         opts = part.options
         where = f"{table_id} ({raw.url})"
         rows = _rows(raw, opts, where)
-        needed = [opts.get("region", opts.get("region_name")), opts["value"]]
-        needed += [opts["period"]] if "period" in opts else []
-        needed += list(opts.get("columns", {}).values()) + list(opts.get("filter", {}))
-        header = set(rows[0]) if rows else set()
-        missing = [c for c in needed if c not in header]
-        if missing:
-            raise SchemaChanged(f"{where}: expected columns {missing}; found {sorted(header)}")
+        if "describes" in opts:
+            frame = pd.DataFrame(columns=["region_code", "period", *series.dims, *BASE_COLUMNS[2:]])
+            labels = _descriptions(rows, opts["describes"], where)
+            return Decoded(frame, labels, _meta(series, opts, raw), opts.get("published"))
         regions = load_regions()
-        names = {name: code for code, name in regions.names.items()}
-        keep = {k: str(v) for k, v in opts.get("filter", {}).items()}
-        out = []
-        for number, row in enumerate(rows, start=2):
-            if any(str(row[k]).strip() != v for k, v in keep.items()):
-                continue
-            at = f"{where} row {number}"
-            value, status = _value(row[opts["value"]], at)
-            record = {
-                "region_code": _region(row, opts, names, at),
-                "period": _period(
-                    row[opts["period"]] if "period" in opts else opts["period_value"],
-                    opts.get("period_format", "year"),
-                    at,
-                ),
-                "value": value,
-                "status": status,
-                "preliminary": bool(opts.get("preliminary", False)),
-            }
-            for dim, column in opts.get("columns", {}).items():
-                record[dim] = str(row[column]).strip()
-            record.update(opts.get("constants", {}))
-            out.append(record)
-        if not out:
-            raise SchemaChanged(f"{where}: no rows left after the filter {keep}")
-        frame = pd.DataFrame(out)
-        frame = frame[["region_code", "period", *series.dims, "value", "status", "preliminary"]]
+        _check_columns(rows, opts, where)
+        frame = _observations(rows, opts, {n: c for c, n in regions.names.items()}, where)
+        frame = frame[["region_code", "period", *series.dims, *BASE_COLUMNS[2:]]]
         labels = {("region", c): regions.name(c) for c in frame["region_code"].unique()}
         labels.update(_code_labels(frame, opts.get("labels", {}), where))
-        meta = {
-            "label": opts.get("label", series.title),
-            "source": opts.get("publisher", ""),
-            "via": opts.get("via"),
-            "obtained": opts.get("obtained", "kopierad"),
-            "notes": [opts["note"]] if opts.get("note") else [],
-            "note_mandatory": [True] if opts.get("note") else [],
-            "units": {
-                "value": {
-                    "base": opts.get("unit", series.unit),
-                    "decimals": int(opts.get("decimals", 0)),
-                }
-            },
-            "origin_url": raw.url,
-        }
-        return Decoded(frame=frame, labels=labels, meta=meta, updated=opts.get("published"))
+        return Decoded(frame, labels, _meta(series, opts, raw), opts.get("published"))

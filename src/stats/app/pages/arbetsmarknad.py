@@ -38,7 +38,12 @@ RATES = {
 }
 # the population series jamforelse_per_1000 divides by, by its population_basis
 MONTH_POPULATION = "folkmangd_manad"
-YEAR_END_POPULATION = {"folkmangd_ar", "folkmangd_kommun_2020"}
+YEAR_END_POPULATION = {
+    "folkmangd_ar",
+    "folkmangd_31dec_lan",
+    "folkmangd_31dec_jamtland_kommuner",
+    "folkmangd_kommun_2020",
+}
 VIEWS = {"value": "Månadsvärde", "rolling_12": "Rullande 12 månader"}
 LEAD = (
     "Månadstal för lediga platser, varsel och konkurser med förändring mot föregående "

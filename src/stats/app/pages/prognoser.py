@@ -25,6 +25,8 @@ PRINTED = "befolkningsprognos_statistiknyheter"
 # SCB's projection tables, fetched online; without them only the printed news figures exist
 TABLES = ("befolkningsprognos", "befolkningsprognos_2021", "befolkningsprognos_2022")
 HORIZONS = ("2030", "2035", "2040")
+# the 31 December populations the outcome comes from (SCB online, else the embedded copies)
+OUTCOME_SERIES = {"folkmangd_ar", "folkmangd_31dec_lan", "folkmangd_31dec_jamtland_kommuner"}
 REGION_KEY = "prognos_region"
 INSTEAD_KEY = "prognos_i_stallet"
 LEAD = (
@@ -146,7 +148,7 @@ def pick_region(regions: Regions, home: str, have: set[str]) -> str:
     return str(st.selectbox("Region", options, format_func=label, key=REGION_KEY))
 
 
-def show_missing_region(regions: Regions, region: str, have: set[str], db: Db) -> None:
+def show_missing_region(regions: Regions, region: str, have: set[str], db: Db, home: str) -> None:
     """Say that the region has no projection, offer the regions that do, name missing series."""
     st.info(
         f"Det finns ingen befolkningsframskrivning för {regions.name(region)} i databasen. "
@@ -163,9 +165,29 @@ def show_missing_region(regions: Regions, region: str, have: set[str], db: Db) -
     )
     available = load_series_with_data(*db)
     catalog = load_catalog()
-    for series_id in TABLES:
-        if series_id not in available:
-            st.caption(missing_text(catalog.series[series_id]))
+    missing = [s for s in TABLES if s not in available]
+    if missing:
+        st.caption("Årgångar som saknas; hämta dem med `stats refresh --series <id>`:")
+    for series_id in missing:
+        st.caption(f"{series_id}: {missing_text(catalog.series[series_id])}")
+    show_outcome(db, region, regions.name(region), home)
+
+
+def show_outcome(db: Db, region: str, name: str, home: str) -> None:
+    """The outcome alone, for a region without projections: population on 31 December."""
+    spec = ChartSpec(
+        "befolkning_bas",
+        title=f"Folkmängd 31 december (utfall), {name}",
+        regions=(region,),
+        filters=(("population_basis", "31 december samma år"),),
+        value="population",
+        unit="personer",
+        decimals=0,
+    )
+    chart = load_chart(*db, spec, home)
+    if not chart.frame.empty:
+        st.header("Utfall")
+        show_drawn(chart, home)
 
 
 def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) -> None:
@@ -195,7 +217,7 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
     passed = accuracy_table(projections)
     if not passed.empty:
         show_table(passed, numeric=list(passed.columns[2:]))
-    elif "folkmangd_ar" not in load_series_with_data(*db):
+    elif not OUTCOME_SERIES & set(load_series_with_data(*db)):
         st.info(f"Utfallet saknas: {missing_text(load_catalog().series['folkmangd_ar'])}")
     else:
         st.info("Inget av de framskrivna åren har passerat ännu, så det finns inget utfall.")
@@ -227,7 +249,7 @@ def render() -> None:
         region = pick_region(regions, home, have)
         rows = chart.frame[chart.frame["region_code"] == region]
         if region not in have:
-            show_missing_region(regions, region, have, db)
+            show_missing_region(regions, region, have, db, home)
             return
         if rows.empty:
             st.info(f"Ingen framskriven folkmängd för {regions.name(region)} i databasen.")
