@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from stats.config import load_settings
 from stats.errors import CatalogError
 
 REGIONS_FILE = Path(__file__).with_name("regions.toml")
@@ -143,8 +142,3 @@ def home_code(home: Home) -> str:
 def as_place(home: Home) -> Place:
     """A home as a Place: a recorded one as it is, a län code as regions.toml says today."""
     return home if isinstance(home, Place) else load_regions().place(home)
-
-
-def home_place(home: str | None = None) -> Place:
-    """The configured home län's place (STATS_HOME_REGION), or the given län's."""
-    return load_regions().place(home if home is not None else load_settings().home_region)
