@@ -17,6 +17,7 @@ from stats.meetings.files import (
     save_meeting,
 )
 from stats.meetings.model import Highlight, MeetingError
+from stats.present.spec import ChartNote
 from tests.conftest import SEED_MEETINGS
 
 FORMAT_1 = sorted(SEED_MEETINGS.glob("*.toml"))
@@ -72,3 +73,40 @@ def test_saving_removes_control_characters(tmp_path: Path) -> None:
     assert saved.highlights[0].note == "ab"
     assert saved.title == "Möte"
     assert load_meeting(tmp_path / "2024-06-17.toml") == saved
+
+
+def test_presenter_and_chart_notes_round_trip_as_plain_text() -> None:
+    june = load_meeting(SEED_MEETINGS / "2024-06-17.toml")
+    note = ChartNote(at="2020-03", text='Pandemin <b>"=1+1"</b>')
+    chart = replace(june.charts[0], notes=(note, ChartNote(at="2024-06-17", text="Möte")))
+    meeting = replace(
+        june,
+        presenter="Emma Persson",
+        presenter_role="regional analytiker RJH",
+        publication="www.regionjh.se/naringslivsdialog",
+        charts=(chart, *june.charts[1:]),
+    )
+    text = dumps_meeting(meeting)
+    assert parse_meeting(text, "2024-06-17.toml") == meeting
+    assert tomllib.loads(text)["chart"][0]["notes"][0] == {"at": "2020-03", "text": note.text}
+
+
+@pytest.mark.parametrize(
+    ("notes", "message"),
+    [
+        ('[{at = "2020-13", text = "x"}]', "must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        ('[{at = "2021-02-30", text = "x"}]', "is not a calendar date"),
+        ('[{at = "2020", text = ""}]', "must be 1–80 characters"),
+        ('[{at = "2020", text = "x", url = "y"}]', "exactly the keys"),
+        ('"2020"', "must be a list"),
+    ],
+)
+def test_a_bad_chart_note_is_refused_by_key(notes: str, message: str) -> None:
+    text = (
+        'format = 4\ndate = "2024-06-17"\ntitle = "M"\n\n[[chart]]\n'
+        f'indicator = "manadsforandring"\nnotes = {notes}\n'
+    )
+    with pytest.raises(MeetingError, match=r"chart\[0\]\.notes"):
+        parse_meeting(text, "2024-06-17.toml")
+    with pytest.raises(MeetingError, match=message):
+        parse_meeting(text, "2024-06-17.toml")

@@ -25,7 +25,8 @@ from stats.regions import HOME_SETS, Place, load_regions
 from stats.text import clean
 
 MEETING_KEYS = ("format", "date", "region", "title", "kind", "start", "end", "place",
-                "revision", "saved_by", "saved_at", "notes", "frozen", "previous_freezes",
+                "presenter", "presenter_role", "publication", "revision", "saved_by", "saved_at",
+                "notes", "frozen", "previous_freezes",
                 "chart", "highlight")  # fmt: skip
 CLAIM_KEYS = ("indicator", "comparison", "region", "filters", "expected", "low", "high",
               "period", "vintage", "vintages")  # fmt: skip
@@ -33,8 +34,9 @@ CLAIM_KEYS = ("indicator", "comparison", "region", "filters", "expected", "low",
 # previous version, so that every file ever written still reads:
 #   1  (no `format` key) the 2024 files;
 #   2  `format` and the meeting's `region` (the län code of its dialog);
-#   3  `[frozen.place]` (home län, its region sets, processor) and `[frozen.definitions]`.
-FORMAT = 3
+#   3  `[frozen.place]` (home län, its region sets, processor) and `[frozen.definitions]`;
+#   4  `presenter`, `presenter_role`, `publication` and each chart's `notes` (annotations).
+FORMAT = 4
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -187,7 +189,12 @@ def _from_format_2(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-MIGRATIONS = {1: _from_format_1, 2: _from_format_2}
+def _from_format_3(raw: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 → 4: nothing to rewrite; no presenter and no chart notes."""
+    return raw
+
+
+MIGRATIONS = {1: _from_format_1, 2: _from_format_2, 3: _from_format_3}
 
 
 def migrate(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -268,6 +275,9 @@ def parse_meeting(text: str, name: str) -> Meeting:
         start=f.optional("start"),
         end=f.optional("end"),
         place=f.text("place", ""),
+        presenter=f.text("presenter", ""),
+        presenter_role=f.text("presenter_role", ""),
+        publication=f.text("publication", ""),
         charts=_charts(f, name),
         highlights=_highlights(f, name, region),
         notes=f.text("notes", ""),
@@ -352,7 +362,7 @@ def dumps_meeting(meeting: Meeting) -> str:
     if meeting.region:
         head["region"] = meeting.region
     head |= {"title": meeting.title, "kind": meeting.kind}
-    for key in ("start", "end", "place"):
+    for key in ("start", "end", "place", "presenter", "presenter_role", "publication"):
         if getattr(meeting, key):
             head[key] = getattr(meeting, key)
     head["revision"] = meeting.revision

@@ -118,7 +118,10 @@ class Meeting:
     """One meeting; `date` (YYYY-MM-DD) is its id and file name, `revision` counts saves.
 
     `region` is the län code of the dialog the meeting belongs to (None in files written before
-    meetings named their region: they belong to the deployment that reads them).
+    meetings named their region: they belong to the deployment that reads them). `presenter`
+    and `presenter_role` name who gives the statistics slot ("Anna Andersson", "analytiker,
+    Region Jämtland Härjedalen"); `publication` says where the full presentation is published
+    ("www.regionjh.se/naringslivsdialog"), as plain text for the minutes.
     """
 
     date: str
@@ -128,6 +131,9 @@ class Meeting:
     start: str | None = None
     end: str | None = None
     place: str = ""
+    presenter: str = ""
+    presenter_role: str = ""
+    publication: str = ""
     charts: tuple[ChartSpec, ...] = ()
     highlights: tuple[Highlight, ...] = ()
     notes: str = ""

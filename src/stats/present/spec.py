@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import duckdb
@@ -26,7 +27,39 @@ ChartKind = Literal["line", "bar", "table"]
 NO_VALUE = "Data saknas"
 KINDS: tuple[ChartKind, ...] = ("line", "bar", "table")
 SPEC_KEYS = {"indicator", "title", "regions", "filters", "value", "split", "kind", "period_from",
-             "period_to", "unit", "decimals"}  # fmt: skip
+             "period_to", "unit", "decimals", "notes"}  # fmt: skip
+NOTE_KEYS = {"at", "text"}
+# a note's date or period: a year "2020", a month "2020-03" or a day "2020-03-15"
+NOTE_AT = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+NOTE_MAX = 80
+
+
+@dataclass(frozen=True)
+class ChartNote:
+    """An annotation the analyst puts on a chart: "2020-03" "Pandemin" (text, never markup)."""
+
+    at: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"at": self.at, "text": self.text}
+
+
+def note_from_dict(raw: Any, where: str) -> ChartNote:
+    """A validated note; `at` is a year, month or day in ISO form, `text` short plain text."""
+    if not isinstance(raw, dict) or set(raw) != NOTE_KEYS:
+        raise StatsError(f"{where}: a note is a table with exactly the keys 'at' and 'text'")
+    at, text = raw["at"], raw["text"]
+    if not isinstance(at, str) or not NOTE_AT.match(at):
+        raise StatsError(f"{where}.at: must be YYYY, YYYY-MM or YYYY-MM-DD")
+    if len(at) == 10:
+        try:
+            date.fromisoformat(at)
+        except ValueError:
+            raise StatsError(f"{where}.at: {at} is not a calendar date") from None
+    if not isinstance(text, str) or not text.strip() or len(text) > NOTE_MAX:
+        raise StatsError(f"{where}.text: must be 1–{NOTE_MAX} characters")
+    return ChartNote(at=at, text=text.strip())
 
 
 @dataclass(frozen=True)
@@ -44,6 +77,7 @@ class ChartSpec:
     period_to: str | None = None
     unit: str | None = None
     decimals: int | None = None
+    notes: tuple[ChartNote, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for a meeting file; defaults are left out."""
@@ -52,11 +86,12 @@ class ChartSpec:
         for key in sorted(SPEC_KEYS - {"indicator"}):
             value = getattr(self, key)
             if value != getattr(default, key):
-                out[key] = (
-                    dict(value)
-                    if key == "filters"
-                    else (list(value) if isinstance(value, tuple) else value)
-                )
+                if key == "filters":
+                    out[key] = dict(value)
+                elif key == "notes":
+                    out[key] = [note.to_dict() for note in value]
+                else:
+                    out[key] = list(value) if isinstance(value, tuple) else value
         return out
 
 
@@ -85,6 +120,9 @@ def spec_from_dict(raw: dict[str, Any], where: str = "chart") -> ChartSpec:
     regions = tuple(str(r) for r in raw.get("regions", ("hemlan", "riket")))
     load_regions().check(list(regions))
     decimals = raw.get("decimals")
+    notes = raw.get("notes", [])
+    if not isinstance(notes, list):
+        raise StatsError(f"{where}.notes: must be a list of {{at, text}} tables")
     return ChartSpec(
         indicator=ind_id,
         title=str(raw.get("title", "")),
@@ -97,6 +135,7 @@ def spec_from_dict(raw: dict[str, Any], where: str = "chart") -> ChartSpec:
         period_to=raw.get("period_to"),
         unit=raw.get("unit"),
         decimals=None if decimals is None else int(decimals),
+        notes=tuple(note_from_dict(n, f"{where}.notes[{i}]") for i, n in enumerate(notes)),
     )
 
 
