@@ -16,7 +16,7 @@ from stats.analysis.highlights import (
     wording,
     wordings,
 )
-from stats.analysis.indicators import open_scope, run_indicator
+from stats.analysis.indicators import open_scope
 from stats.meetings.files import load_meeting
 from stats.meetings.model import Claim, Highlight, Meeting, freeze
 from stats.store.write import open_reader
@@ -53,12 +53,35 @@ def test_wording_for_rates_and_bad_input() -> None:
     assert {"oförändrat", "något fler", "betydligt lägre", "högre"} <= set(wordings())
 
 
+@pytest.mark.parametrize(
+    ("points", "expected"),
+    [
+        (0.0, "oförändrat"),
+        (0.09, "oförändrat"),
+        (3.6 - 3.5, "något högre"),
+        (3.4 - 3.5, "något lägre"),
+        (0.49, "något högre"),
+        (0.5, "högre"),
+        (-0.99, "lägre"),
+        (1.0, "betydligt högre"),
+        (-2.3, "betydligt lägre"),
+    ],
+    ids=str,
+)
+def test_wording_in_procentenheter(points: float, expected: str) -> None:
+    assert wording(points, "högre", "lägre", points=True) == expected
+
+
 def test_threshold_table_for_the_ui() -> None:
     assert threshold_rows() == [
         ("under 1\u00a0%", "oförändrat"),
         ("1\u00a0% till under 5\u00a0%", "något fler / något färre"),
         ("5\u00a0% till under 15\u00a0%", "fler / färre"),
         ("15\u00a0% eller mer", "betydligt fler / betydligt färre"),
+        ("under 0,1 procentenheter", "oförändrat"),
+        ("0,1 till under 0,5 procentenheter", "något högre / något lägre"),
+        ("0,5 till under 1,0 procentenheter", "högre / lägre"),
+        ("1,0 procentenheter eller mer", "betydligt högre / betydligt lägre"),
     ]
 
 
@@ -128,27 +151,36 @@ UNEMPLOYMENT = Claim(
 )
 
 
-def test_rates_use_hogre_and_lagre(snapshot_db: Path) -> None:
+def test_rates_are_compared_in_procentenheter(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
-    # Jämtland 2024M01 3,6 % against 3,5 % and 3,4 % a year earlier (SCB BAS)
+    # SCB AM0210 (BAS, 20–64 år): Jämtland 3,6 % in 2024-01, 3,5 % in 2023-12, 3,4 % in
+    # 2023-01; +0,1 and +0,2 procentenheter, both "något högre" (0,1 to under 0,5), where the
+    # relative changes (+2,9 % and +5,9 %) would have said "något högre" and "högre"
     month = check_claim(scope, UNEMPLOYMENT, home="23")
     assert (month.status, month.suggested) == ("stöds", "något högre")
-    assert "3,6\u00a0% jämfört med 3,5\u00a0% i 2023-12" in month.observed
+    assert month.observed == (
+        "Jämtlands län, 2024-01: 3,6\u00a0% jämfört med 3,5\u00a0% i 2023-12 "
+        "(föregående månad), +0,1 procentenheter, alltså något högre."
+    )
     year = check_claim(scope, replace(UNEMPLOYMENT, comparison="same_month_last_year"), home="23")
-    assert (year.status, year.suggested) == ("motsägs", "högre")
+    assert (year.status, year.suggested) == ("stöds", "något högre")
+    assert year.observed == (
+        "Jämtlands län, 2024-01: 3,6\u00a0% jämfört med 3,4\u00a0% i 2023-01 "
+        "(samma månad året innan), +0,2 procentenheter, alltså något högre."
+    )
+    wrong = check_claim(scope, replace(UNEMPLOYMENT, expected="högre"), home="23")
+    assert wrong.status == "motsägs"
 
 
 def test_rolling_twelve_months_averages_rates(snapshot_db: Path) -> None:
     scope = open_scope(open_reader(snapshot_db))
-    rows = run_indicator(scope, "arbetsmarknad_lan")
-    jamtland = rows[(rows["region_code"] == "23")].set_index("period")["value"]
-    recent = jamtland.loc["2023M02":"2024M01"].mean()
-    earlier = jamtland.loc["2022M02":"2023M01"].mean()
-    expected = wording(100 * (recent - earlier) / earlier, "högre", "lägre")
-    result = check_claim(scope, replace(UNEMPLOYMENT, comparison="rolling_12_year"), home="23")
-    assert result.suggested == expected
-    assert result.status == ("stöds" if expected == "något högre" else "motsägs")
+    # means of SCB's monthly rates: 39,6 / 12 = 3,3 % (2023-02..2024-01) against
+    # 42,1 / 12 = 3,508 % (2022-02..2023-01), −0,208 procentenheter: "något lägre"
+    claim = replace(UNEMPLOYMENT, comparison="rolling_12_year", expected="något lägre")
+    result = check_claim(scope, claim, home="23")
+    assert (result.status, result.suggested) == ("stöds", "något lägre")
     assert "12 månader till 2024-01" in result.observed
+    assert "−0,2 procentenheter" in result.observed
 
 
 def test_range_claim(snapshot_db: Path) -> None:

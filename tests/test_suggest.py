@@ -3,10 +3,12 @@
 Bankruptcies: Regionfakta's "Företagskonkurser – månad" gives Jämtlands län 7, 7, 11, 3 for
 2021-01..04, so 2021-04 against 2021-03 is (3 − 11) / 11 = −72,7 % (≥ 15 %: "betydligt
 färre"); there is no 2020 and no 24 months, so no year-on-year or 12-month suggestion.
-Unemployment (SCB AM0210, BAS, 20–64 år): Jämtland 3,6 % in 2024-01, 3,5 % in 2023-12
-(+2,9 %: "något högre", +0,1 procentenheter), 3,4 % in 2023-01 (+5,9 %: "högre"); the mean of
-2023-02..2024-01 is 39,6 / 12 = 3,3 % against 42,1 / 12 = 3,508 % for 2022-02..2023-01
-(−5,9 %: "lägre", −0,2 procentenheter); 18 län are above 3,6 % in 2024-01, so plats 19 av 21.
+Unemployment (SCB AM0210, BAS, 20–64 år) is a rate, compared in procentenheter (0,1 to under
+0,5: "något högre/lägre"): Jämtland 3,6 % in 2024-01 against 3,5 % in 2023-12 is +0,1
+procentenheter ("något högre", not +2,9 %), against 3,4 % in 2023-01 +0,2 procentenheter
+("något högre", not "högre" by +5,9 %); the mean of 2023-02..2024-01 is 39,6 / 12 = 3,3 %
+against 42,1 / 12 = 3,508 % for 2022-02..2023-01, −0,208 procentenheter ("något lägre");
+18 län are above 3,6 % in 2024-01, so plats 19 av 21.
 """
 
 from __future__ import annotations
@@ -75,10 +77,10 @@ def test_unemployment_suggests_all_four_comparisons_in_procentenheter(
     assert texts == [
         head + "3,6\u00a0% i 2024-01, något högre än föregående månad "
         "(3,5\u00a0% i 2023-12, +0,1 procentenheter).",
-        head + "3,6\u00a0% i 2024-01, högre än samma månad året innan "
+        head + "3,6\u00a0% i 2024-01, något högre än samma månad året innan "
         "(3,4\u00a0% i 2023-01, +0,2 procentenheter).",
-        head + "i genomsnitt 3,3\u00a0% under 2023-02–2024-01, lägre än tolv månader tidigare "
-        "(3,5\u00a0% under 2022-02–2023-01, −0,2 procentenheter).",
+        head + "i genomsnitt 3,3\u00a0% under 2023-02–2024-01, något lägre än tolv månader "
+        "tidigare (3,5\u00a0% under 2022-02–2023-01, −0,2 procentenheter).",
         head + "3,6\u00a0% i 2024-01, plats 19 av 21 län (1 = högst).",
     ]
 

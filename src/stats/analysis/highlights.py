@@ -1,17 +1,22 @@
 """Highlights checked against the data, and the Swedish wording the numbers support.
 
-A change in percent is put into words with these thresholds (on the unrounded change; each
-lower bound belongs to its own band):
+Counts, levels and projections are worded by their change in percent of the earlier value;
+rates and shares (indicators in the unit "procent", such as unemployment or the circular
+share) by their change in procentenheter, so that 3,5 % → 3,6 % is "+0,1 procentenheter",
+not "+2,9 %". The thresholds (on the unrounded change; each lower bound belongs to its own
+band):
 
-| Förändring (absolut)  | Ord                                  |
-|-----------------------|--------------------------------------|
-| under 1 %             | oförändrat                           |
-| 1 % till under 5 %    | något fler / något färre             |
-| 5 % till under 15 %   | fler / färre                         |
-| 15 % eller mer        | betydligt fler / betydligt färre     |
+| Förändring i procent   | Förändring i procentenheter | Ord                              |
+|------------------------|-----------------------------|----------------------------------|
+| under 1 %              | under 0,1                   | oförändrat                       |
+| 1 % till under 5 %     | 0,1 till under 0,5          | något fler / något färre         |
+| 5 % till under 15 %    | 0,5 till under 1,0          | fler / färre                     |
+| 15 % eller mer         | 1,0 eller mer               | betydligt fler / betydligt färre |
 
 Counts (antal, företag) use "fler/färre"; rates, shares, projections and everything else use
 "högre/lägre". Month-to-month counts in a small län are noisy: 1 % of 300 vacancies is three.
+A change under 0,1 procentenheter does not show in a rate published with one decimal.
+`change_words` is the one rule: `check_claim` and the suggestions both word changes with it.
 A claim is supported ("stöds") when the wording the data gives is the one the analyst used;
 for projection vintages it must hold against every vintage compared with. A range claim
 ("1–3 %") holds when every value, rounded to the claim's precision, lies within it. Rolling
@@ -42,29 +47,46 @@ Status = Literal["stöds", "motsägs", "kan inte prövas"]
 COUNTS = ("fler", "färre")
 LEVELS = ("högre", "lägre")
 COUNT_UNITS = ("antal", "företag")
-# (upper bound of |change| in percent, degree word); the last band has no upper bound
-THRESHOLDS: tuple[tuple[float, str], ...] = (
+# rates and shares: worded by the change in procentenheter
+PERCENT_UNIT = "procent"
+Band = tuple[tuple[float, str], ...]
+# (upper bound of |change|, degree word); the last band has no upper bound
+THRESHOLDS: Band = (
     (1.0, "oförändrat"),
     (5.0, "något"),
     (15.0, ""),
     (math.inf, "betydligt"),
 )
+# the same bands in procentenheter, for units in percent
+POINT_THRESHOLDS: Band = (
+    (0.1, "oförändrat"),
+    (0.5, "något"),
+    (1.0, ""),
+    (math.inf, "betydligt"),
+)
 UNCHANGED = "oförändrat"
+# the change is rounded before it meets a bound, so 3,6 − 3,5 (0,0999… in binary) is 0,1
+CHANGE_DIGITS = 9
 _LABELS = {
     "previous_month": "föregående månad",
     "same_month_last_year": "samma månad året innan",
 }
 
 
-def wording(change_pct: float, more: str = "fler", fewer: str = "färre") -> str:
-    """Swedish words for a change in percent: 3.2 → "något fler", −20 → "betydligt färre".
+def wording(
+    change: float, more: str = "fler", fewer: str = "färre", *, points: bool = False
+) -> str:
+    """Swedish words for a change: 3.2 (%) → "något fler", −20 (%) → "betydligt färre".
 
     Parameters
     ----------
-    change_pct
-        The change in percent (not a fraction), e.g. 57.1 for 7 → 11.
+    change
+        The change in percent (not a fraction), e.g. 57.1 for 7 → 11; in procentenheter
+        when `points`, e.g. 0.1 for 3,5 % → 3,6 %.
     more, fewer
         The word pair: "fler"/"färre" for counts, "högre"/"lägre" for rates and projections.
+    points
+        Use the thresholds in procentenheter (rates and shares).
 
     Examples
     --------
@@ -72,15 +94,19 @@ def wording(change_pct: float, more: str = "fler", fewer: str = "färre") -> str
     'betydligt fler'
     >>> wording(-0.4, "högre", "lägre")
     'oförändrat'
+    >>> wording(0.1, "högre", "lägre", points=True)
+    'något högre'
     """
-    size = abs(change_pct)
-    for bound, degree in THRESHOLDS:
+    if not math.isfinite(change):
+        raise ValueError(f"change {change!r} is not a finite number")
+    size = round(abs(change), CHANGE_DIGITS)
+    for bound, degree in POINT_THRESHOLDS if points else THRESHOLDS:
         if size < bound:
             if degree == UNCHANGED:
                 return UNCHANGED
-            word = more if change_pct > 0 else fewer
+            word = more if change > 0 else fewer
             return f"{degree} {word}" if degree else word
-    raise ValueError(f"change {change_pct!r} is not a finite number")
+    raise ValueError(f"change {change!r} is not a finite number")
 
 
 def wordings() -> tuple[str, ...]:
@@ -92,24 +118,64 @@ def wordings() -> tuple[str, ...]:
     return tuple(out)
 
 
-def threshold_rows(more: str = "fler", fewer: str = "färre") -> list[tuple[str, str]]:
-    """The thresholds as (förändring, ord) rows for the UI: ("under 1 %", "oförändrat"), ..."""
+def in_points(unit: str) -> bool:
+    """True for rates and shares, which are compared in procentenheter."""
+    return unit == PERCENT_UNIT
+
+
+def change_of(now: float, then: float, unit: str) -> float | None:
+    """The change the wording is decided on: procentenheter for rates and shares, else the
+    change in percent of `then` (None when `then` is zero)."""
+    if in_points(unit):
+        return now - then
+    return None if then == 0 else 100.0 * (now - then) / then
+
+
+def change_text(change: float, unit: str) -> str:
+    """ "+0,1 procentenheter" for rates and shares, "+57,1 %" otherwise."""
+    if in_points(unit):
+        return f"{format_number(change, 1, signed=True)} procentenheter"
+    return format_percent(change, 1, signed=True)
+
+
+def change_words(
+    now: float, then: float, unit: str, pair: tuple[str, str]
+) -> tuple[str, str] | None:
+    """(wording, change as text) of `now` against `then` by the unit's rule; None if `then`
+    is zero for a relative change. E.g. 3,6 against 3,5 % → ("något högre", "+0,1 procentenheter").
+    """
+    change = change_of(now, then, unit)
+    if change is None:
+        return None
+    return wording(change, *pair, points=in_points(unit)), change_text(change, unit)
+
+
+def _threshold_rows(points: bool) -> list[tuple[str, str]]:
+    band, pair = (POINT_THRESHOLDS, LEVELS) if points else (THRESHOLDS, COUNTS)
+    unit = " procentenheter" if points else ""
     rows: list[tuple[str, str]] = []
     lower = 0.0
-    for bound, degree in THRESHOLDS:
+    for bound, degree in band:
+        low, high = (
+            format_number(x, 1) if points else format_percent(x, 0) for x in (lower, bound)
+        )
         if lower == 0:
-            span = f"under {format_percent(bound, 0)}"
-        elif math.isinf(bound):
-            span = f"{format_percent(lower, 0)} eller mer"
+            span = f"under {high}{unit}"
         else:
-            span = f"{format_percent(lower, 0)} till under {format_percent(bound, 0)}"
-        if degree == UNCHANGED:
-            words = UNCHANGED
-        else:
-            words = " / ".join(f"{degree} {w}".strip() for w in (more, fewer))
-        rows.append((span, words))
+            span = (
+                f"{low}{unit} eller mer" if math.isinf(bound) else f"{low} till under {high}{unit}"
+            )
+        words = (f"{degree} {w}".strip() for w in pair)
+        rows.append((span, UNCHANGED if degree == UNCHANGED else " / ".join(words)))
         lower = bound
     return rows
+
+
+def threshold_rows() -> list[tuple[str, str]]:
+    """The thresholds as (förändring, ord) rows for the UI: first in percent for counts and
+    levels, then in procentenheter for rates and shares, e.g. ("under 1 %", "oförändrat"),
+    ("0,1 till under 0,5 procentenheter", "något högre / något lägre")."""
+    return _threshold_rows(points=False) + _threshold_rows(points=True)
 
 
 @dataclass(frozen=True)
@@ -166,11 +232,12 @@ def _compared(
     """The verdict on `now` against `then` (not zero); `text` is (where, against what)."""
     now, then = values
     where, against = text
-    change = 100.0 * (now - then) / then
-    suggested = wording(change, *pair)
+    worded = change_words(now, then, unit, pair)
+    assert worded is not None  # the callers refuse a zero `then`
+    suggested, change = worded
     observed = (
         f"{where}: {_num(now, unit)} jämfört med {_num(then, unit)} {against}, "
-        f"{format_percent(change, 1, signed=True)}, alltså {suggested}."
+        f"{change}, alltså {suggested}."
     )
     return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
 
@@ -200,7 +267,8 @@ def check_claim(
     if frame.empty:
         return _unavailable(scope, claim, f"inga värden för {region}")
     if claim.comparison == "vintages":
-        return _check_vintages(scope, claim, frame, region, period or str(frame["period"].max()))
+        latest = period or str(frame["period"].max())
+        return _check_vintages(scope, claim, frame, region, latest, ind.unit)
     period = period or str(frame["period"].max())
     rows = frame[frame["period"] == period]
     if rows.empty:
@@ -217,7 +285,7 @@ def check_claim(
     if before not in values.index:
         return _unavailable(scope, claim, f"inget värde för {region} {format_period(before)}")
     now, then = float(values[period]), float(values[before])
-    if then == 0:
+    if then == 0 and not in_points(ind.unit):
         return _unavailable(scope, claim, f"värdet för {format_period(before)} är noll")
     where = f"{region}, {format_period(period)}"
     against = f"i {format_period(before)} ({_LABELS[claim.comparison]})"
@@ -243,7 +311,7 @@ def _check_rolling(
     recent, earlier = pick.iloc[:12], pick.iloc[12:]
     now = float(recent.sum() if unit in COUNT_UNITS else recent.mean())
     then = float(earlier.sum() if unit in COUNT_UNITS else earlier.mean())
-    if then == 0:
+    if then == 0 and not in_points(unit):
         return _unavailable(scope, claim, "de tolv månaderna året innan summerar till noll")
     where = f"{region}, 12 månader till {format_period(period)}"
     return _compared(claim, period, (now, then), unit, pair, (where, "tolv månader tidigare"))
@@ -274,6 +342,7 @@ def _check_vintages(
     frame: pd.DataFrame,
     region: str,
     period: str,
+    unit: str,
 ) -> ClaimCheck:
     rows = frame[frame["period"] == period]
     by_vintage = rows.groupby("vintage")["value"].sum()
@@ -291,14 +360,11 @@ def _check_vintages(
     parts, words = [], []
     for old in claim.vintages:
         then = float(by_vintage[old])
-        if then == 0:
+        worded = change_words(now, then, unit, LEVELS)
+        if worded is None:
             return _unavailable(scope, claim, f"årgång {old} är noll för {where}")
-        change = 100.0 * (now - then) / then
-        words.append(wording(change, *LEVELS))
-        parts.append(
-            f"{format_number(then)} i årgång {old} "
-            f"({format_percent(change, 1, signed=True)}, {words[-1]})"
-        )
+        words.append(worded[0])
+        parts.append(f"{format_number(then)} i årgång {old} ({worded[1]}, {worded[0]})")
     suggested = words[0] if len(set(words)) == 1 else ", ".join(words)
     observed = f"{where}: årgång {vintage} {format_number(now)} jämfört med " + " och ".join(parts)
     status: Status = "stöds" if all(w == claim.expected for w in words) else "motsägs"

@@ -6,8 +6,8 @@ indicator ranks the 21 län, the rank is named too. The words come from
 `highlights.wording` (the one wording rule), and every suggestion carries the `Claim` it
 makes, with the period written out, so that `check_claim` finds it supported ("stöds") in the
 data it was drawn from, and keeps checking the same month when newer months arrive.
-Rates in percent also show the change in procentenheter; the wording is still by the
-documented thresholds on the relative change.
+Rates and shares in percent are compared and worded in procentenheter (the rule is
+`highlights.change_words`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from stats.analysis.highlights import COUNT_UNITS, COUNTS, LEVELS, UNCHANGED, wording
+from stats.analysis.highlights import COUNT_UNITS, COUNTS, LEVELS, UNCHANGED, change_words
 from stats.analysis.indicators import load_indicators, run_indicator
 from stats.fmt import format_number, format_percent, format_period
 from stats.meetings.model import Claim, Comparison, Highlight, Meeting
@@ -89,13 +89,6 @@ def _num(x: float, unit: str) -> str:
     return format_number(x, 1 if abs(x) >= 1 else 3)
 
 
-def _delta(now: float, then: float, unit: str) -> str:
-    """The change: in procentenheter for percentages, else in percent of the earlier value."""
-    if unit == PERCENT:
-        return f"{format_number(now - then, 1, signed=True)} procentenheter"
-    return format_percent(100.0 * (now - then) / then, 1, signed=True)
-
-
 def _phrase(word: str, against: str) -> str:
     """ "betydligt färre än föregående månad", "oförändrat jämfört med ..."."""
     return f"{word} {'jämfört med' if word == UNCHANGED else 'än'} {against}"
@@ -108,13 +101,13 @@ def _versus(s: _Series, comparison: Comparison) -> Suggestion | None:
     if before is None or before not in s.values.index:
         return None
     now, then = float(s.values[s.latest]), float(s.values[before])
-    if then == 0:
+    worded = change_words(now, then, s.unit, _pair(s.unit))
+    if worded is None:
         return None
-    word = wording(100.0 * (now - then) / then, *_pair(s.unit))
+    word, change = worded
     text = (
         f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
-        f"{_phrase(word, label)} ({_num(then, s.unit)} i {format_period(before)}, "
-        f"{_delta(now, then, s.unit)})."
+        f"{_phrase(word, label)} ({_num(then, s.unit)} i {format_period(before)}, {change})."
     )
     return Suggestion(text, s.claim(comparison, word))
 
@@ -129,9 +122,10 @@ def _trend(s: _Series) -> Suggestion | None:
     counts = s.unit in COUNT_UNITS
     now = float(recent.sum() if counts else recent.mean())
     then = float(earlier.sum() if counts else earlier.mean())
-    if then == 0:
+    worded = change_words(now, then, s.unit, _pair(s.unit))
+    if worded is None:
         return None
-    word = wording(100.0 * (now - then) / then, *_pair(s.unit))
+    word, change = worded
     how = "sammanlagt" if counts else "i genomsnitt"
     span, span_before = (
         f"{format_period(str(part.index[-1]))}–{format_period(str(part.index[0]))}"
@@ -140,7 +134,7 @@ def _trend(s: _Series) -> Suggestion | None:
     text = (
         f"{s.title}, {s.region}: {how} {_num(now, s.unit)} under {span}, "
         f"{_phrase(word, 'tolv månader tidigare')} ({_num(then, s.unit)} under {span_before}, "
-        f"{_delta(now, then, s.unit)})."
+        f"{change})."
     )
     return Suggestion(text, s.claim("rolling_12_year", word))
 
