@@ -8,6 +8,12 @@ makes, with the period written out, so that `check_claim` finds it supported ("s
 data it was drawn from, and keeps checking the same month when newer months arrive.
 Rates and shares in percent are compared and worded in procentenheter (the rule is
 `highlights.change_words`).
+
+For projections (an indicator keyed by `vintage`) the newest vintage is compared with each
+earlier one at a horizon year (the year ending in 0 nearest 15 years after the newest vintage
+among the years they share), one sentence per wording ("något högre än 2021 och 2022 års
+framskrivning"). For the circular share (keyed by `set_id`) the latest year's range over the
+definition sets is proposed as a range claim.
 """
 
 from __future__ import annotations
@@ -31,6 +37,15 @@ AGAINST: dict[Comparison, tuple[str, int]] = {
     "same_month_last_year": ("samma månad året innan", -12),
 }
 PERCENT = "procent"
+# the projection year compared: the decade year nearest this many years after the newest vintage
+HORIZON_YEARS = 15
+LABELS: dict[Comparison, str] = {
+    "previous_month": "föregående månad",
+    "same_month_last_year": "samma månad året innan",
+    "rolling_12_year": "tolv månader mot tolv månader",
+    "vintages": "tidigare årgångar",
+    "range": "intervall",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class Suggestion:
 
     text: str
     claim: Claim
+    # what is compared, for listings: "föregående månad", "rang bland länen", ...
+    label: str = ""
 
     def highlight(self) -> Highlight:
         """The suggestion as a highlight for the meeting (text and claim)."""
@@ -109,7 +126,7 @@ def _versus(s: _Series, comparison: Comparison) -> Suggestion | None:
         f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
         f"{_phrase(word, label)} ({_num(then, s.unit)} i {format_period(before)}, {change})."
     )
-    return Suggestion(text, s.claim(comparison, word))
+    return Suggestion(text, s.claim(comparison, word), LABELS[comparison])
 
 
 def _trend(s: _Series) -> Suggestion | None:
@@ -136,7 +153,7 @@ def _trend(s: _Series) -> Suggestion | None:
         f"{_phrase(word, 'tolv månader tidigare')} ({_num(then, s.unit)} under {span_before}, "
         f"{change})."
     )
-    return Suggestion(text, s.claim("rolling_12_year", word))
+    return Suggestion(text, s.claim("rolling_12_year", word), LABELS["rolling_12_year"])
 
 
 def _rank(s: _Series) -> Suggestion | None:
@@ -156,23 +173,120 @@ def _rank(s: _Series) -> Suggestion | None:
         f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
         f"plats {int(row['rank'])} av {int(row['n_lan'])} län (1 = högst)."
     )
-    return Suggestion(text, s.claim("range", None, shown))
+    return Suggestion(text, s.claim("range", None, shown), "rang bland länen")
 
 
 def _series(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> _Series | None:
     """The home län's monthly values of the chart's slice; None unless one value per month."""
-    ind = load_indicators()[spec.indicator]
-    for column, value in spec.filters:
-        frame = frame[frame[column].astype(str) == value]
-    code = home_code(home)
-    rows = frame[(frame["region_code"] == code) & frame["value"].notna()]
+    rows, region = _home_rows(frame, spec, home)
     if rows.empty or rows["period"].duplicated().any():
         return None
     if not is_month(str(rows["period"].max())):
         return None
     values = rows.set_index("period")["value"].astype(float).sort_index()
+    ind = load_indicators()[spec.indicator]
+    return _Series(spec.title or ind.title, region, ind.unit, values, rows, spec)
+
+
+def _home_rows(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> tuple[pd.DataFrame, str]:
+    """The chart slice's rows for the home län with a value, and the län's name."""
+    for column, value in spec.filters:
+        frame = frame[frame[column].astype(str) == value]
+    code = home_code(home)
+    rows = frame[(frame["region_code"] == code) & frame["value"].notna()]
+    return rows, load_regions().name(code)
+
+
+def _horizon(years: list[str], newest: str) -> str:
+    """The year ending in 0 nearest HORIZON_YEARS after `newest`, else the nearest year."""
+    target = int(newest) + HORIZON_YEARS
+    return min(years, key=lambda y: (not y.endswith("0"), abs(int(y) - target), y))
+
+
+def _kind(rows: pd.DataFrame, spec: ChartSpec) -> tuple[pd.DataFrame, tuple[tuple[str, str], ...]]:
+    """One source kind of projection (the one with most vintages), named in the filters."""
+    if "source_kind" not in rows.columns or rows["source_kind"].nunique() < 2:
+        return rows, spec.filters
+    counts = rows.groupby("source_kind")["vintage"].nunique()
+    kind = str(max(counts.index, key=lambda k: (counts[k], k == "tabell")))
+    return rows[rows["source_kind"] == kind], (*spec.filters, ("source_kind", kind))
+
+
+def _vintages(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> list[Suggestion]:
+    """The newest projection vintage against each earlier one at the horizon year."""
+    rows, region = _home_rows(frame, spec, home)
+    rows, filters = _kind(rows, spec)
+    if rows["vintage"].nunique() < 2:
+        return []
+    newest = str(rows["vintage"].max())
+    by_year = rows.groupby(["period", "vintage"])["value"].sum()
+    years = [
+        str(y)
+        for y in rows.loc[rows["vintage"] == newest, "period"].unique()
+        if len(by_year[y]) > 1
+    ]
+    if not years:
+        return []
+    year = _horizon(years, newest)
+    values = by_year[year]
+    ind = load_indicators()[spec.indicator]
+    now = float(values[newest])
+    groups: dict[str, list[tuple[str, float, str]]] = {}
+    for old in sorted(str(v) for v in values.index if str(v) != newest):
+        worded = change_words(now, float(values[old]), ind.unit, LEVELS)
+        if worded is not None:
+            groups.setdefault(worded[0], []).append((old, float(values[old]), worded[1]))
     title = spec.title or ind.title
-    return _Series(title, load_regions().name(code), ind.unit, values, rows, spec)
+    out = []
+    for word, olds in groups.items():
+        names = " och ".join(v for v, _, _ in olds)
+        numbers = " och ".join(format_number(x) for _, x, _ in olds)
+        changes = " och ".join(c for _, _, c in olds)
+        text = (
+            f"{title}, {region}: {format_number(now)} år {year} i {newest} års framskrivning, "
+            f"{_phrase(word, f'{names} års framskrivning')} ({numbers}, {changes})."
+        )
+        claim = Claim(
+            indicator=spec.indicator,
+            comparison="vintages",
+            filters=filters,
+            expected=word,
+            period=year,
+            vintage=newest,
+            vintages=tuple(v for v, _, _ in olds),
+        )
+        out.append(Suggestion(text, claim, LABELS["vintages"]))
+    return out
+
+
+def _definition_range(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> list[Suggestion]:
+    """The latest year's share over every definition set, as a range claim."""
+    rows, region = _home_rows(frame, spec, home)
+    if rows.empty:
+        return []
+    period = str(rows["period"].max())
+    rows = rows[rows["period"] == period].sort_values("value")
+    ind = load_indicators()[spec.indicator]
+    low, high = (round(float(rows["value"].iloc[i]), 1) for i in (0, -1))
+    shown = _num(low, ind.unit) if low == high else f"{_num(low, ind.unit)}–{_num(high, ind.unit)}"
+    if ind.unit == PERCENT:
+        shown = shown.replace("\u00a0%–", "–")
+    names = "; ".join(
+        f"{_num(float(r['value']), ind.unit)} med {r['set_name']}" for _, r in rows.iterrows()
+    )
+    text = (
+        f"{spec.title or ind.title}, {region}: {shown} i {format_period(period)} "
+        f"beroende på definition ({names})."
+    )
+    claim = Claim(
+        indicator=spec.indicator,
+        comparison="range",
+        filters=spec.filters,
+        low=low,
+        high=high,
+        period=period,
+    )
+    return [Suggestion(text, claim, "definitionsuppsättningar")]
 
 
 def suggest_chart(
@@ -181,7 +295,8 @@ def suggest_chart(
     home: Home,
     frame: pd.DataFrame | None = None,
 ) -> list[Suggestion]:
-    """Suggested highlights for one chart, for the home län's latest month.
+    """Suggested highlights for one chart, for the home län's latest month, projection
+    vintage or definition sets.
 
     Parameters
     ----------
@@ -196,6 +311,11 @@ def suggest_chart(
     """
     if frame is None:
         frame = run_indicator(scope, spec.indicator)
+    keys = load_indicators()[spec.indicator].keys
+    if "vintage" in keys:
+        return _vintages(frame, spec, home)
+    if "set_id" in keys:
+        return _definition_range(frame, spec, home)
     series = _series(frame, spec, home)
     if series is None:
         return []
