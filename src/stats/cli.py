@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from stats.analysis.indicators import open_scope
+from stats.analysis.suggest import suggest_meeting
 from stats.app.auth import hash_password
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
@@ -24,12 +26,15 @@ from stats.ingest.imports import import_file
 from stats.ingest.refresh import Outcome, refresh
 from stats.ingest.snapshot import load_snapshot, write_snapshot
 from stats.meetings.files import find_meeting, meetings_dir
+from stats.meetings.minutes import minutes_text
+from stats.meetings.model import meeting_place
 from stats.ops.backup import Targets, default_archive, write_backup
 from stats.ops.restore import restore_backup
 from stats.publish.site import publish_meeting
 from stats.sources.registry import default_sources
 from stats.store.read import latest_releases
 from stats.store.write import open_reader, open_writer
+from stats.text import clean
 
 err = Console(stderr=True)
 out = Console()
@@ -142,6 +147,36 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """One line per suggested highlight: "<diagram> · <jämförelse>: <mening>"."""
+    settings = load_settings()
+    meeting = find_meeting(meetings_dir(), args.meeting, settings.home_region)
+    home = meeting_place(meeting, settings.home_region, current=True)
+    con = open_reader(settings.db_path)
+    try:
+        scope = open_scope(con)
+        found = suggest_meeting(scope, meeting, home)
+        scope.close()
+    finally:
+        con.close()
+    lines = []
+    for spec, suggestions in found:
+        title = clean(spec.title or spec.indicator)
+        lines += [f"{title} · {s.label}: {clean(s.text)}" for s in suggestions]
+        if not suggestions:
+            lines.append(f"{title} · inga förslag: data saknas för en jämförelse")
+    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    return 0
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    """The "Näringslivsstatistik" paragraph for the minutes, as plain text."""
+    settings = load_settings()
+    meeting = find_meeting(meetings_dir(), args.meeting, settings.home_region)
+    sys.stdout.write(minutes_text(meeting))
+    return 0
+
+
 def cmd_status(_args: argparse.Namespace) -> int:
     settings = load_settings()
     con = open_reader(settings.db_path)
@@ -223,6 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", metavar="DIR", help="webbplatsens mapp (standard publicerat/)")
     p.add_argument("--current", action="store_true", help="aktuella data i stället för frysta")
     p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("suggest", help="föreslå höjdpunkter ur data för ett mötes diagram")
+    p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_suggest)
+    p = sub.add_parser("minutes", help="skriv stycket Näringslivsstatistik till protokollet")
+    p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_minutes)
     p = sub.add_parser("import-sni", help="importera sysselsatta per region, SNI-kod och år")
     p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
     p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")
