@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import docx
 import pytest
 
 from stats import cli
+from stats.export.docx_export import write_docx
+from stats.export.from_meeting import meeting_section
 from stats.meetings.files import load_meeting, meeting_path, save_meeting
 from stats.meetings.minutes import genitive, meeting_minutes, minutes_text
 from stats.meetings.model import Highlight, Meeting
+from stats.store.write import open_reader
 
 JUNE = "2024-06-17"
 INTRO = (
@@ -116,3 +120,22 @@ def test_stats_suggest_prints_one_line_per_chart_and_comparison(
     # no vacancies, varsel, projections for Jämtland or SNI file in the snapshot
     assert "Nya lediga platser per månad · inga förslag: data saknas för en jämförelse" in lines
     assert len(lines) == 6 + 2 + 4
+
+
+def test_the_docx_export_holds_the_same_paragraph(
+    snapshot_db: Path, meetings: Path, tmp_path: Path
+) -> None:
+    meeting = june(meetings)
+    con = open_reader(snapshot_db)
+    try:
+        section = meeting_section(con, replace(meeting, charts=meeting.charts[5:6]), "23")
+    finally:
+        con.close()
+    # no pictures: the paragraphs are what is checked here
+    document = docx.Document(str(write_docx(section, {}, tmp_path / "m.docx")))
+    paragraphs = [(p.style.name if p.style else "", p.text) for p in document.paragraphs]
+    start = paragraphs.index(("Heading 2", "Näringslivsstatistik"))
+    bullets = [f"• {text}" for style, text in paragraphs[start + 2 :] if style == "List Bullet"]
+    assert paragraphs[start + 1] == ("Normal", INTRO)
+    assert "\n".join(bullets) + "\n" == minutes_text(meeting).split("\n\n", 2)[2]
+    assert ("Heading 2", "Det viktigaste") not in paragraphs

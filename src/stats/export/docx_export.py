@@ -1,7 +1,9 @@
 """The statistics section as a Word document for the minutes (python-docx).
 
-Layout: Heading 1 with the meeting title and date, the subtitle and data note, Heading 2
-"Det viktigaste" with the highlights as a bulleted list, then per chart a Heading 2, the picture
+Layout: Heading 1 with the meeting title and date, the subtitle and data note, the minutes'
+"Näringslivsstatistik" paragraph (Heading 2, presenter and publication, the highlights as a
+bulleted list; the same text as `stats minutes`), or for a section without it Heading 2 "Det
+viktigaste" with the highlights as a bulleted list, then per chart a Heading 2, the picture
 (alt text in the drawing's `descr`), the source line and footnotes as captions and the data
 table (header row repeated on every page). A4, Swedish as the document language. Every text
 goes through `stats.text.clean` on its way in: Word's XML has no room for control characters
@@ -120,6 +122,22 @@ def add_picture(document: Any, png: bytes, alt: str, title: str) -> Any:
     return shape
 
 
+def _add_highlights(document: Any, section: Section) -> None:
+    """The minutes' paragraph with its bullets, else "Det viktigaste" with the highlights."""
+    minutes = section.minutes
+    if minutes is not None:
+        document.add_heading(clean(minutes.heading), level=2)
+        document.add_paragraph(clean(minutes.intro))
+        bullets = list(minutes.bullets)
+    elif section.highlights:
+        document.add_heading("Det viktigaste", level=2)
+        bullets = section.highlights
+    else:
+        return
+    for text in bullets:
+        document.add_paragraph(clean(text), style="List Bullet")
+
+
 def write_docx(section: Section, pictures: Mapping[int, bytes], path: Path) -> Path:
     """Write the section to `path`; a chart without a picture gets the no-browser note."""
     document = docx.Document()
@@ -136,10 +154,7 @@ def write_docx(section: Section, pictures: Mapping[int, bytes], path: Path) -> P
         document.add_paragraph(clean(section.subtitle), style="Subtitle")
     if section.data_note:
         document.add_paragraph(clean(section.data_note))
-    if section.highlights:
-        document.add_heading("Det viktigaste", level=2)
-        for text in section.highlights:
-            document.add_paragraph(clean(text), style="List Bullet")
+    _add_highlights(document, section)
     for i, chart in enumerate(section.charts):
         document.add_heading(clean(chart.title), level=2)
         png = pictures.get(i)

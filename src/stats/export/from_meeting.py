@@ -7,6 +7,7 @@ import duckdb
 from stats.analysis.indicators import open_scope
 from stats.export.section import Section
 from stats.fmt import format_date
+from stats.meetings.minutes import meeting_minutes
 from stats.meetings.model import Meeting, meeting_place, pinned_releases
 from stats.present.spec import draw
 from stats.regions import Home
@@ -59,6 +60,7 @@ def meeting_section(
         data_note=note,
         about=meeting_about(meeting),
         notes=meeting.notes,
+        minutes=meeting_minutes(meeting),
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from stats.errors import StatsError
+from stats.meetings.minutes import Minutes
 from stats.present.citation import processor
 from stats.present.spec import Chart, file_stem
 from stats.regions import Home
@@ -48,6 +49,8 @@ class Section:
     # e.g. "Ordinarie möte · 2024-06-17 13:00–15:00, Digitalt" and the meeting's notes
     about: str = ""
     notes: str = ""
+    # the minutes' "Näringslivsstatistik" paragraph (presenter, publication, highlights)
+    minutes: Minutes | None = None
 
     @property
     def processor(self) -> str:
