@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from stats import cli
 from stats.export.docx_export import write_docx
@@ -139,3 +140,19 @@ def test_the_docx_export_holds_the_same_paragraph(
     assert paragraphs[start + 1] == ("Normal", INTRO)
     assert "\n".join(bullets) + "\n" == minutes_text(meeting).split("\n\n", 2)[2]
     assert ("Heading 2", "Det viktigaste") not in paragraphs
+
+
+def _box(day: str) -> None:
+    from stats.app.minutes_box import render_minutes
+    from stats.meetings.files import load_meeting, meeting_path, meetings_dir
+
+    render_minutes(load_meeting(meeting_path(meetings_dir(), day)))
+
+
+def test_the_app_box_shows_the_same_text_as_a_code_block(meetings: Path) -> None:
+    meeting = june(meetings)
+    at = AppTest.from_function(_box, args=(JUNE,), default_timeout=30).run()
+    assert not at.exception
+    (box,) = at.code
+    assert box.value == minutes_text(meeting).rstrip("\n") and box.language == "plaintext"
+    assert at.subheader[0].value == "Text till minnesanteckningarna"
