@@ -334,8 +334,11 @@ def suggest_meeting(
     """Suggestions for every chart of a meeting, in chart order (each indicator read once)."""
     frames: dict[str, pd.DataFrame] = {}
     out: list[tuple[ChartSpec, list[Suggestion]]] = []
+    code = home_code(home)
     for spec in meeting.charts:
         if spec.indicator not in frames:
-            frames[spec.indicator] = run_indicator(scope, spec.indicator)
+            # every comparison is about the home län, so the other regions' rows go at once
+            frame = run_indicator(scope, spec.indicator)
+            frames[spec.indicator] = frame[frame["region_code"] == code]
         out.append((spec, suggest_chart(scope, spec, home, frames[spec.indicator])))
     return out
