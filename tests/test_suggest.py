@@ -21,11 +21,10 @@ import duckdb
 import pytest
 
 from stats.analysis.highlights import check_claim
-from stats.analysis.indicators import open_scope
 from stats.analysis.suggest import suggest_chart, suggest_meeting
 from stats.meetings.model import Claim, Meeting
 from stats.present.spec import ChartSpec
-from stats.store.write import open_reader
+from tests.test_suggest_sets import latest_scope
 
 KONKURSER = ChartSpec(
     "manadsforandring",
@@ -51,11 +50,7 @@ ARBETSLOSHET = ChartSpec(
 
 @pytest.fixture
 def scope(snapshot_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = open_reader(snapshot_db)
-    cur = open_scope(con)
-    yield cur
-    cur.close()
-    con.close()
+    yield from latest_scope(snapshot_db)
 
 
 def test_bankruptcies_suggest_the_month_before_with_hand_computed_numbers(

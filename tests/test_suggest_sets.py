@@ -23,21 +23,14 @@ from stats.analysis.suggest import suggest_chart
 from stats.meetings.model import Claim
 from stats.present.spec import ChartSpec
 from stats.store.write import open_reader, open_writer
+from tests.test_indicators import IMPORT
 
 PROGNOS = ChartSpec("prognos_mot_utfall", title="Befolkningsframskrivningar", regions=("hemlan",))
 CIRKULAR = ChartSpec("cirkular_andel", title="Andel sysselsatta i cirkulär ekonomi")
-# hand-built import in the documented shape; illustrative numbers, test only
-IMPORT = (
-    "region,sni,år,sysselsatta\n"
-    "23,33.120,2022,40\n"
-    "23,45.200,2022,300\n"
-    "23,95.110,2022,20\n"
-    "23,77.110,2022,40\n"
-    "23,86.101,2022,9600\n"
-)
 
 
-def _scope(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def latest_scope(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A scope over the latest releases, closed with its connection afterwards."""
     con = open_reader(db)
     cur = open_scope(con)
     yield cur
@@ -47,7 +40,7 @@ def _scope(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @pytest.fixture
 def scope(snapshot_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    yield from _scope(snapshot_db)
+    yield from latest_scope(snapshot_db)
 
 
 def test_projection_vintages_on_the_statistical_news(scope: duckdb.DuckDBPyConnection) -> None:
@@ -105,7 +98,7 @@ def test_vintages_with_the_same_words_share_a_sentence(snapshot_db: Path) -> Non
             "2024": {"2030": 130_000, "2040": 132_500, "2041": 132_600, "2070": 140_000},
         },
     )
-    for cur in _scope(snapshot_db):
+    for cur in latest_scope(snapshot_db):
         found = suggest_chart(cur, PROGNOS, "23")
         assert [s.text for s in found] == [
             "Befolkningsframskrivningar, Jämtlands län: 132\u00a0500 år 2040 i 2024 års "
@@ -121,10 +114,10 @@ def test_vintages_with_the_same_words_share_a_sentence(snapshot_db: Path) -> Non
 
 def test_circular_share_over_the_definition_sets(tmp_path: Path) -> None:
     path = tmp_path / "sni.csv"
-    path.write_text(IMPORT, encoding="utf-8")
+    path.write_text(IMPORT, encoding="utf-8")  # hand-built, illustrative numbers
     assert cli.main(["import-sni", str(path)]) == 0
     # (40 + 300 + 20) / 10 000 = 3,6 % and with 77 Uthyrning (+ 40) 4,0 %
-    for cur in _scope(tmp_path / "stats.duckdb"):
+    for cur in latest_scope(tmp_path / "stats.duckdb"):
         (found,) = suggest_chart(cur, CIRKULAR, "23")
         assert found.text == (
             "Andel sysselsatta i cirkulär ekonomi, Jämtlands län: 3,6–4,0\u00a0% i 2022 "
