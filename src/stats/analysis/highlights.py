@@ -67,7 +67,8 @@ POINT_THRESHOLDS: Band = (
 UNCHANGED = "oförändrat"
 # the change is rounded before it meets a bound, so 3,6 − 3,5 (0,0999… in binary) is 0,1
 CHANGE_DIGITS = 9
-_LABELS = {
+# the comparison period in words
+COMPARISON_LABELS = {
     "previous_month": "föregående månad",
     "same_month_last_year": "samma månad året innan",
 }
@@ -288,7 +289,7 @@ def check_claim(
     if then == 0 and not in_points(ind.unit):
         return _unavailable(scope, claim, f"värdet för {format_period(before)} är noll")
     where = f"{region}, {format_period(period)}"
-    against = f"i {format_period(before)} ({_LABELS[claim.comparison]})"
+    against = f"i {format_period(before)} ({COMPARISON_LABELS[claim.comparison]})"
     return _compared(claim, period, (now, then), ind.unit, (more, fewer), (where, against))
 
 

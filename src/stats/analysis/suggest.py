@@ -23,7 +23,15 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from stats.analysis.highlights import COUNT_UNITS, COUNTS, LEVELS, UNCHANGED, change_words
+from stats.analysis.highlights import (
+    COMPARISON_LABELS,
+    COUNT_UNITS,
+    COUNTS,
+    LEVELS,
+    UNCHANGED,
+    change_words,
+    in_points,
+)
 from stats.analysis.indicators import load_indicators, run_indicator
 from stats.fmt import format_number, format_percent, format_period
 from stats.meetings.model import Claim, Comparison, Highlight, Meeting
@@ -31,17 +39,12 @@ from stats.periods import is_month, shift_month_or_none
 from stats.present.spec import ChartSpec
 from stats.regions import Home, home_code, load_regions
 
-# the comparison period in words, and how many months back it lies
-AGAINST: dict[Comparison, tuple[str, int]] = {
-    "previous_month": ("föregående månad", -1),
-    "same_month_last_year": ("samma månad året innan", -12),
-}
-PERCENT = "procent"
+# how many months back the comparison period lies
+MONTHS_BACK: dict[Comparison, int] = {"previous_month": -1, "same_month_last_year": -12}
 # the projection year compared: the decade year nearest this many years after the newest vintage
 HORIZON_YEARS = 15
-LABELS: dict[Comparison, str] = {
-    "previous_month": "föregående månad",
-    "same_month_last_year": "samma månad året innan",
+LABELS: dict[str, str] = {
+    **COMPARISON_LABELS,
     "rolling_12_year": "tolv månader mot tolv månader",
     "vintages": "tidigare årgångar",
     "range": "intervall",
@@ -99,7 +102,7 @@ def _pair(unit: str) -> tuple[str, str]:
 
 
 def _num(x: float, unit: str) -> str:
-    if unit == PERCENT:
+    if in_points(unit):
         return format_percent(x, 1)
     if float(x).is_integer():
         return format_number(x)
@@ -113,7 +116,7 @@ def _phrase(word: str, against: str) -> str:
 
 def _versus(s: _Series, comparison: Comparison) -> Suggestion | None:
     """Latest month against the month before or the same month a year earlier."""
-    label, back = AGAINST[comparison]
+    label, back = LABELS[comparison], MONTHS_BACK[comparison]
     before = shift_month_or_none(s.latest, back)
     if before is None or before not in s.values.index:
         return None
@@ -269,7 +272,7 @@ def _definition_range(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> list[
     ind = load_indicators()[spec.indicator]
     low, high = (round(float(rows["value"].iloc[i]), 1) for i in (0, -1))
     shown = _num(low, ind.unit) if low == high else f"{_num(low, ind.unit)}–{_num(high, ind.unit)}"
-    if ind.unit == PERCENT:
+    if in_points(ind.unit):
         shown = shown.replace("\u00a0%–", "–")
     names = "; ".join(
         f"{_num(float(r['value']), ind.unit)} med {r['set_name']}" for _, r in rows.iterrows()
