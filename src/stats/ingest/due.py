@@ -129,8 +129,8 @@ class Prober:
         return result
 
     def last_fetch(self, stored: StoredSeries) -> datetime:
-        """The last successful fetch (or the release's fetch time when the log has none)."""
-        return stored.last_ok or stored.fetched_at or datetime.min.replace(tzinfo=LOCAL_TZ)
+        """When the series was last fetched from its source without error."""
+        return stored.last_fetch or stored.fetched_at or datetime.min.replace(tzinfo=LOCAL_TZ)
 
     def daily(self, stored: StoredSeries, what: str) -> Verdict:
         """Due once per day: when the last fetch was before today in Swedish time."""
@@ -156,9 +156,12 @@ def _scb(p: Prober, series: Series, part: Part, index: int, stored: StoredSeries
     stamp = p.remember(("scb", table), lambda: scb_table(source, table))
     have = max((r.source_updated or "" for r in responses), default="") or None
     due, reason = compare_updated(table, stamp.updated, have)
-    return due, reason + (
-        f", next update {one_line(stamp.next_update)}" if stamp.next_update else ""
-    )
+    new, last = _parse(stamp.updated or ""), stored.run_fetch
+    if due and new is not None and last is not None and new <= last:
+        # the table changed, but a scheduled run since found our selection unchanged
+        due, reason = False, f"{reason}, but fetched unchanged since at {_local(last)}"
+    nxt = f", next update {one_line(stamp.next_update)}" if stamp.next_update else ""
+    return due, reason + nxt
 
 
 def _v1(p: Prober, series: Series, part: Part, index: int, stored: StoredSeries) -> Verdict:
@@ -296,5 +299,9 @@ def refresh_due(
     due = [d.series_id for d in run.decisions if d.due]
     run.outcomes = refresh(store, raw_root, catalog, due, sources, home, on_done=on_done)
     append_log(log_file, run.lines())
-    store.log_run(started, now(), checked=len(run.decisions), due=len(due), failures=run.failures)
+    fetched = [o.series_id for o in run.outcomes if o.ok]
+    checked = len(run.decisions)
+    store.log_run(
+        started, now(), checked=checked, due=len(due), fetched=fetched, failures=run.failures
+    )
     return run

@@ -1,8 +1,10 @@
 """Read what a scheduled refresh decides from: each series' stored release and fetch history.
 
 `due_state` gives, per series, the latest release's responses (table, URL, source `updated`,
-raw file) and the times of its last successful and last failed fetch attempt; skipped
-attempts (`stats refresh --due` found nothing new) do not count as fetches. `last_run` is the
+raw file), when the series was last fetched from its source and whether its last attempt
+failed. "Last fetched" is the newer of the release's own fetch time and the last scheduled run
+that fetched it without error (an unchanged answer makes no release). Loading the snapshot is
+no fetch: its releases keep the time the snapshot's answers were fetched. `last_run` is the
 newest scheduled run, for the page Datakällor.
 """
 
@@ -39,8 +41,10 @@ class StoredSeries:
     fetched_at: datetime | None = None
     source_updated: str | None = None
     responses: tuple[StoredResponse, ...] = ()
-    last_ok: datetime | None = None
+    last_fetch: datetime | None = None
     last_failed: datetime | None = None
+    # the last scheduled run that fetched it without error (the release may be older)
+    run_fetch: datetime | None = None
 
     def part(self, index: int) -> list[StoredResponse]:
         """The stored responses of one catalog part."""
@@ -65,31 +69,35 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return row is not None and row[0] > 0
 
 
-def _attempts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[datetime | None, datetime | None]]:
-    """series_id → (last successful attempt, last attempt if it failed), skips left out."""
+def _last_failed(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """series_id → start of its last fetch attempt, for series whose last attempt failed."""
     rows = con.execute(
         """
-        select
-            series_id,
-            max(started_at) filter (where ok) as last_ok,
-            arg_max(ok, started_at) as last_attempt_ok,
-            max(started_at) as last_attempt
+        select series_id, max(started_at), arg_max(ok, started_at)
         from fetch_log
         where outcome <> ?
         group by series_id
         """,
         [SKIPPED],
     ).fetchall()
-    return {str(sid): (ok_at, None if last_ok else at) for sid, ok_at, last_ok, at in rows}
+    return {str(sid): at for sid, at, ok in rows if not ok}
+
+
+def _run_fetches(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """series_id → start of the last scheduled run that fetched it without error."""
+    if not _has_table(con, "refresh_run"):
+        return {}
+    out: dict[str, datetime] = {}
+    for started, fetched in con.execute("select started_at, fetched from refresh_run").fetchall():
+        for sid in json.loads(fetched):
+            out[sid] = max(started, out.get(sid, started))
+    return out
 
 
 def due_state(con: duckdb.DuckDBPyConnection) -> dict[str, StoredSeries]:
     """Per series id, the stored state a `--due` decision reads (empty for a new database)."""
     if not has_store(con):
         return {}
-    releases = con.execute(
-        "select series_id, fetched_at, source_updated from latest_release"
-    ).fetchall()
     responses: dict[str, list[StoredResponse]] = {}
     for sid, *fields in con.execute(
         """
@@ -99,16 +107,16 @@ def due_state(con: duckdb.DuckDBPyConnection) -> dict[str, StoredSeries]:
         """
     ).fetchall():
         responses.setdefault(str(sid), []).append(StoredResponse(*fields))
-    attempts = _attempts(con)
-    out = {
-        str(sid): StoredSeries(str(sid), fetched, updated, tuple(responses.get(str(sid), [])))
-        for sid, fetched, updated in releases
-    }
-    for sid, (ok_at, failed_at) in attempts.items():
-        base = out.get(sid, StoredSeries(sid))
-        out[sid] = StoredSeries(
-            sid, base.fetched_at, base.source_updated, base.responses, ok_at, failed_at
-        )
+    runs, failed = _run_fetches(con), _last_failed(con)
+    out = {}
+    for sid, fetched, updated in con.execute(
+        "select series_id, fetched_at, source_updated from latest_release"
+    ).fetchall():
+        last = max(fetched, runs.get(sid, fetched))
+        kept = tuple(responses.get(sid, []))
+        out[sid] = StoredSeries(sid, fetched, updated, kept, last, failed.get(sid), runs.get(sid))
+    for sid, at in failed.items():
+        out.setdefault(sid, StoredSeries(sid, last_failed=at))
     return out
 
 

@@ -80,6 +80,7 @@ create table if not exists refresh_run (
     finished_at timestamptz not null,
     checked integer not null,
     due integer not null,
+    fetched json not null,
     failures json not null
 );
 create or replace view latest_release as
@@ -282,12 +283,21 @@ class Store:
         *,
         checked: int,
         due: int,
+        fetched: list[str],
         failures: list[tuple[str, str]],
     ) -> None:
-        """Record one scheduled run (`stats refresh --due`): counts and (series, message) failed."""
+        """Record one scheduled run (`stats refresh --due`): counts, the series fetched without
+        error and (series, message) of those that failed."""
         self.con.execute(
-            "insert into refresh_run values (?, ?, ?, ?, ?)",
-            [started_at, finished_at, checked, due, json.dumps(failures, ensure_ascii=False)],
+            "insert into refresh_run values (?, ?, ?, ?, ?, ?)",
+            [
+                started_at,
+                finished_at,
+                checked,
+                due,
+                json.dumps(fetched),
+                json.dumps(failures, ensure_ascii=False),
+            ],
         )
 
 
