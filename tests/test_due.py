@@ -287,3 +287,15 @@ def test_a_clean_run_and_hostile_messages_on_the_sources_page(tmp_path: Path) ->
     [error] = at.error
     assert "Senaste hämtningen 2026-06-17 03:15 misslyckades för 1 serie:" in error.value
     assert "\\<img" in error.value and "\\[klicka\\]" in error.value and "\\*\\*fet" in error.value
+
+
+def test_the_timer_the_cron_line_and_the_env_example_run_the_scheduled_refresh() -> None:
+    root = Path(__file__).parents[1]
+    service = (root / "deploy" / "stats-refresh.service").read_text(encoding="utf-8")
+    [exec_start] = [line for line in service.splitlines() if line.startswith("ExecStart=")]
+    assert exec_start.endswith("/.venv/bin/stats refresh --due")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    cron = [line for line in readme.splitlines() if line.startswith("15 3 * * * ")]
+    assert len(cron) == 1 and ".venv/bin/stats refresh --due " in cron[0]
+    env = (root / "deploy" / "naringslivsstatistik.env.example").read_text(encoding="utf-8")
+    assert "STATS_LOG_FILE=/var/log/naringslivsstatistik/refresh.log" in env.splitlines()
