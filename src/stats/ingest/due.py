@@ -105,7 +105,9 @@ class Prober:
             return Decision(series.id, True, f"last attempt {_local(stored.last_failed)} failed")
         verdicts = [self.part(series, part, i, stored) for i, part in enumerate(series.parts)]
         due = [reason for is_due, reason in verdicts if is_due]
-        return Decision(series.id, bool(due), "; ".join(due or [r for _d, r in verdicts]))
+        return Decision(
+            series.id, bool(due), "; ".join(dict.fromkeys(due or [r for _d, r in verdicts]))
+        )
 
     def part(self, series: Series, part: Part, index: int, stored: StoredSeries) -> Verdict:
         probe = PROBES.get(part.source)

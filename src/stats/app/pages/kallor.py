@@ -164,6 +164,8 @@ def show_sources(db: Db | None) -> None:
         show_publisher(publisher, rows)
 
 
+RUN_LISTED = 5  # failed series named in the run's box; all of them are listed further down
+RUN_CHARS = 240
 NO_RUN = (
     "Ingen schemalagd hämtning har körts ännu. Den nattliga körningen (`stats refresh --due`) "
     "hämtar bara det som kan ha ändrats hos källorna; se README under Drift."
@@ -199,15 +201,22 @@ def show_last_run(db: Db | None) -> None:
     titles = {s.id: s.title for s in load_catalog().series.values()}
     count = len(run.failures)
     lines = [
-        f"- **{escape_markdown(titles.get(sid, sid))}**: {escape_markdown(message)}"
-        for sid, message in run.failures
+        f"- **{escape_markdown(titles.get(sid, sid))}**: {escape_markdown(_shortened(message))}"
+        for sid, message in run.failures[:RUN_LISTED]
     ]
+    if count > RUN_LISTED:
+        lines.append(f"- och {format_number(count - RUN_LISTED)} till; alla fel står nedan")
     st.error(
         f"**Senaste hämtningen {when} misslyckades för {format_number(count)} "
         f"{'serie' if count == 1 else 'serier'}:**\n\n"
         + "\n".join(lines)
         + "\n\nSidorna visar den senaste lyckade versionen av dessa serier."
     )
+
+
+def _shortened(message: str) -> str:
+    """A source's message cut to RUN_CHARS characters (the table below has it whole)."""
+    return message if len(message) <= RUN_CHARS else message[: RUN_CHARS - 1].rstrip() + "…"
 
 
 def render() -> None:
