@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import responses
@@ -26,10 +27,15 @@ from stats.sources.http import HttpClient, RateLimit
 from stats.sources.jobtech.search import JobtechSearchSource
 from stats.sources.kolada import KOLADA_BASE, KoladaClient, KoladaSource
 from stats.sources.pxweb.scb_source import ScbSource
+from stats.sources.pxweb.tillvaxtanalys import API_ROOT as TVA_ROOT
+from stats.sources.pxweb.tillvaxtanalys import DATABASE as TVA_DATABASE
+from stats.sources.pxweb.tillvaxtanalys import TillvaxtanalysSource
+from stats.sources.pxweb.v1 import PxWebV1Client
 from stats.store.read_runs import StoredResponse, StoredSeries
 from stats.store.write import open_writer
 from tests.adapter_faults import FakeSleep
 from tests.fake_pxweb import FakePxWeb, running
+from tests.fixture_files import load_fixture
 from tests.load_run import client_for, load_catalog_for_fake
 from tests.store_checks import query
 
@@ -299,3 +305,28 @@ def test_the_timer_the_cron_line_and_the_env_example_run_the_scheduled_refresh()
     assert len(cron) == 1 and ".venv/bin/stats refresh --due " in cron[0]
     env = (root / "deploy" / "naringslivsstatistik.env.example").read_text(encoding="utf-8")
     assert "STATS_LOG_FILE=/var/log/naringslivsstatistik/refresh.log" in env.splitlines()
+
+
+def v1_decide(last: datetime) -> tuple[bool, str, int]:
+    """konkurser_manad_lan against the folder listing that dates its table 2026-07-10 08:00."""
+    series = load_catalog().get("konkurser_manad_lan")
+    client = PxWebV1Client(TVA_ROOT, TVA_DATABASE, sleep=FakeSleep())
+    prober = Prober({"tillvaxtanalys": TillvaxtanalysSource(client)}, Path("unused"), NIGHT)
+    folder = f"{TVA_ROOT}/{quote(TVA_DATABASE)}/{quote('Konkurser och offentliga ackord')}/"
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{TVA_ROOT}/?config", body=load_fixture("tillvaxtanalys/shape/config.json"))
+        listing = load_fixture("tillvaxtanalys/shape/folder_konkurser_2026-07.json")
+        rsps.get(folder, body=listing)
+        decision = prober.decide(series, stored(last))
+        calls = len(rsps.calls)
+    return decision.due, decision.reason, calls
+
+
+def test_tillvaxtanalys_is_due_when_its_listing_is_newer_than_the_last_fetch() -> None:
+    due, reason, calls = v1_decide(datetime(2026, 7, 1, tzinfo=UTC))
+    assert due and reason == (
+        "11_konkurser_manad_lan.px updated 2026-07-10T08:00 > last fetch 2026-07-01T02:00"
+    )
+    assert calls == 3  # ?config and the folder listing (to find the table, then its date)
+    due, reason, _ = v1_decide(datetime(2026, 7, 11, tzinfo=UTC))
+    assert not due and reason.endswith("<= last fetch 2026-07-11T02:00")
