@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.meeting
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/publish.py
+	$(BIN)/python bench/refresh.py
 
 clean:
 	rm -rf $(VENV) data/stats.duckdb data/stats.duckdb.* data/.stats.duckdb.* data/raw

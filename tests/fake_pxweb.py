@@ -150,6 +150,8 @@ class FakePxWeb:
         self.window = window
         self.max_cells = max_cells
         self.faults = Faults()
+        # the table's `updated` in /tables/{id}, its metadata and its data (None: as recorded)
+        self.updated: str | None = None
         self.calls: list[Call] = []
         self._admitted: deque[float] = deque()
         self._lock = threading.Lock()
@@ -180,6 +182,21 @@ class FakePxWeb:
             maxDataCells=self.max_cells,
         )
         return body
+
+    def stamped(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """A JSON-stat2 document with this server's `updated`, if one is set."""
+        return doc if self.updated is None else {**doc, "updated": self.updated}
+
+    def table(self) -> dict[str, Any]:
+        """/tables/TAB6471: the fields of a PxWebApi 2 Table that the probe reads, built from
+        the recorded metadata (no /tables/{id} answer is recorded)."""
+        meta = self.stamped(_metadata())
+        return {"id": TABLE, "label": meta["label"], "updated": meta["updated"], "source": "SCB"}
+
+    def posts(self) -> int:
+        """How many data calls (POST) the server has answered."""
+        with self._lock:
+            return sum(1 for c in self.calls if c.method == "POST")
 
     def statuses(self, status: int) -> int:
         """How many answers had this status."""
@@ -225,9 +242,12 @@ class FakePxWeb:
         try:
             if method == "GET" and path == "/api/v2/config":
                 return _Answer.json(200, self.config())
+            if method == "GET" and path == table_path:
+                return _Answer.json(200, self.table())
             if method == "GET" and path == f"{table_path}/metadata":
                 codelists = {k[9:-1]: v for k, v in query.items() if k.startswith("codelist[")}
-                return _Answer.json(200, _rename(metadata_with(codelists), self.faults.renamed))
+                meta = self.stamped(metadata_with(codelists))
+                return _Answer.json(200, _rename(meta, self.faults.renamed))
             if method == "POST" and path == f"{table_path}/data":
                 return self._data(body)
         except SelectionError as exc:
@@ -243,7 +263,8 @@ class FakePxWeb:
             selection = json.loads(body)
         except ValueError as exc:
             raise SelectionError(f"body is not JSON: {exc}") from None
-        sliced = _rename(slice_cube(self._cube, selection, self.max_cells), self.faults.renamed)
+        sliced = slice_cube(self._cube, selection, self.max_cells)
+        sliced = _rename(self.stamped(sliced), self.faults.renamed)
         answer = _Answer.json(200, sliced)
         answer.cut = self.take_fault("cut_bodies")
         answer.pause = self.faults.slow_body

@@ -6,7 +6,8 @@ import argparse
 import getpass
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,11 +18,12 @@ from rich.table import Table
 from stats.analysis.indicators import open_scope
 from stats.analysis.suggest import suggest_meeting
 from stats.app.auth import hash_password
-from stats.catalog.load import load_catalog
-from stats.config import load_settings
+from stats.catalog.load import Catalog, load_catalog
+from stats.config import Settings, load_settings
 from stats.errors import StatsError
 from stats.export import NoBrowser, export_section
 from stats.export.from_meeting import meeting_section
+from stats.ingest.due import append_log, one_line, refresh_due
 from stats.ingest.imports import import_file
 from stats.ingest.refresh import Outcome, refresh
 from stats.ingest.snapshot import load_snapshot, write_snapshot
@@ -31,6 +33,7 @@ from stats.meetings.model import meeting_place
 from stats.ops.backup import Targets, default_archive, write_backup
 from stats.ops.restore import restore_backup
 from stats.publish.site import publish_meeting
+from stats.sources.base import Source
 from stats.sources.registry import default_sources
 from stats.store.read import latest_releases
 from stats.store.write import open_reader, open_writer
@@ -60,6 +63,22 @@ def _report_failures(outcomes: list[Outcome]) -> int:
     return 1 if failed else 0
 
 
+@contextmanager
+def _progress(total: int) -> Iterator[tuple[Callable[[Outcome], None], Callable[[int], None]]]:
+    """A progress bar on stderr: (advance one series, set the number of series to fetch)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+    )
+    with Progress(*columns, TimeElapsedColumn(), console=err) as progress:
+        task = progress.add_task("hämtar", total=total)
+        yield (
+            lambda o: progress.update(task, advance=1, description=o.series_id),
+            lambda n: progress.update(task, total=n),
+        )
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     settings = load_settings()
     catalog = load_catalog()
@@ -67,24 +86,46 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     for sid in ids:
         catalog.get(sid)
     sources = default_sources()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err,
-    ) as progress:
-        task = progress.add_task("hämtar", total=len(ids))
-
-        def done(o: Outcome) -> None:
-            progress.update(task, advance=1, description=o.series_id)
-
-        with open_writer(settings.db_path) as store:
-            outcomes = refresh(
-                store, settings.raw_dir, catalog, ids, sources, settings.home_region, on_done=done
-            )
+    if args.due:
+        return _refresh_due(settings, catalog, ids, sources)
+    with _progress(len(ids)) as (done, _total), open_writer(settings.db_path) as store:
+        outcomes = refresh(
+            store, settings.raw_dir, catalog, ids, sources, settings.home_region, on_done=done
+        )
     err.print(_summary(outcomes, "stats refresh"))
     return _report_failures(outcomes)
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _refresh_due(
+    settings: Settings, catalog: Catalog, ids: list[str], sources: dict[str, Source]
+) -> int:
+    """`stats refresh --due`: probe, fetch the due series, log one line per series."""
+    try:
+        with _progress(len(ids)) as (done, total), open_writer(settings.db_path) as store:
+            run = refresh_due(
+                store, settings.raw_dir, catalog, ids, sources, settings.home_region,
+                now=_clock, log_file=settings.log_file,
+                on_plan=lambda ds: total(sum(d.due for d in ds)), on_done=done,
+            )  # fmt: skip
+    except StatsError as exc:
+        append_log(
+            settings.log_file,
+            [f"{_clock().isoformat(timespec='seconds')} run failed: {one_line(exc)}"],
+        )
+        raise
+    err.print(_summary(run.outcomes, "stats refresh --due"))
+    due = sum(d.due for d in run.decisions)
+    err.print(
+        f"{due} av {len(run.decisions)} serier kan ha ändrats hos källan och hämtades; "
+        f"skälen står i {settings.log_file}",
+        markup=False,
+        highlight=False,
+    )
+    return _report_failures(run.outcomes)
 
 
 def cmd_load_snapshot(_args: argparse.Namespace) -> int:
@@ -233,6 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("refresh", help="hämta serier från källorna till databasen")
     p.add_argument("--series", nargs="+", metavar="ID", help="bara dessa serier")
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="bara serier som kan ha ändrats hos källan (för den schemalagda körningen)",
+    )
     p.set_defaults(func=cmd_refresh)
     sub.add_parser(
         "snapshot", help="skriv den inbäddade ögonblicksbilden till data/snapshot"

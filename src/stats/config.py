@@ -18,12 +18,14 @@ USER_AGENT = "naringslivsstatistik/0.1 (+https://github.com/; regional statistic
 
 @dataclass(frozen=True)
 class Settings:
-    """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION."""
+    """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION,
+    STATS_LOG_FILE (the scheduled refresh's log, one line per series and run)."""
 
     db_path: Path
     data_dir: Path
     snapshot_dir: Path
     home_region: str
+    log_file: Path = Path("data/refresh.log")
 
     @property
     def raw_dir(self) -> Path:
@@ -39,6 +41,7 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         snapshot_dir=Path(os.environ.get("STATS_SNAPSHOT_DIR", ROOT / "data" / "snapshot")),
         home_region=os.environ.get("STATS_HOME_REGION", "23"),
+        log_file=Path(os.environ.get("STATS_LOG_FILE", data_dir / "refresh.log")),
     )
 
 

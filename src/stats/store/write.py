@@ -75,6 +75,14 @@ create table if not exists fetch_log (
     row_count integer,
     message varchar
 );
+create table if not exists refresh_run (
+    started_at timestamptz not null,
+    finished_at timestamptz not null,
+    checked integer not null,
+    due integer not null,
+    fetched json not null,
+    failures json not null
+);
 create or replace view latest_release as
     select * from release
     qualify row_number() over (partition by series_id order by release_id desc) = 1;
@@ -266,6 +274,30 @@ class Store:
         self.con.execute(
             "insert into fetch_log values (?, ?, ?, ?, ?, ?, ?, ?)",
             [series_id, started_at, datetime.now(UTC), ok, outcome, release_id, rows, message],
+        )
+
+    def log_run(
+        self,
+        started_at: datetime,
+        finished_at: datetime,
+        *,
+        checked: int,
+        due: int,
+        fetched: list[str],
+        failures: list[tuple[str, str]],
+    ) -> None:
+        """Record one scheduled run (`stats refresh --due`): counts, the series fetched without
+        error and (series, message) of those that failed."""
+        self.con.execute(
+            "insert into refresh_run values (?, ?, ?, ?, ?, ?)",
+            [
+                started_at,
+                finished_at,
+                checked,
+                due,
+                json.dumps(fetched),
+                json.dumps(failures, ensure_ascii=False),
+            ],
         )
 
 

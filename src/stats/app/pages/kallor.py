@@ -15,14 +15,20 @@ from stats.app.page import page
 from stats.catalog.load import Series, load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
-from stats.fmt import format_date, format_number, keep_dates_whole
+from stats.fmt import LOCAL_TZ, format_date, format_number, keep_dates_whole
 from stats.ingest.snapshot import read_manifest
 from stats.present.citation import cited_tables, declared_publisher, obtained_word
 from stats.present.describe import NO_VALUE
 from stats.store.read import series_overview
+from stats.store.read_runs import RunRecord, last_run
 from stats.text import escape_markdown
 
-OUTCOMES = {"new release": "ny version", "unchanged": "oförändrad", "failed": "misslyckades"}
+OUTCOMES = {
+    "new release": "ny version",
+    "unchanged": "oförändrad",
+    "failed": "misslyckades",
+    "skipped": "inte hämtad, källan oförändrad",
+}
 SNAPSHOT = "Inbäddad ögonblicksbild"
 FETCHED = "Hämtad från källan"
 UNKNOWN_DATE = "Uppgift saknas"
@@ -158,9 +164,65 @@ def show_sources(db: Db | None) -> None:
         show_publisher(publisher, rows)
 
 
+RUN_LISTED = 5  # failed series named in the run's box; all of them are listed further down
+RUN_CHARS = 240
+NO_RUN = (
+    "Ingen schemalagd hämtning har körts ännu. Den nattliga körningen (`stats refresh --due`) "
+    "hämtar bara det som kan ha ändrats hos källorna; se README under Drift."
+)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_last_run(db_path: str, signature: tuple[int, int]) -> RunRecord | None:
+    """The newest scheduled run in one database file version."""
+    with reading(db_path, signature) as con:
+        return last_run(con)
+
+
+def _moment(value: datetime) -> str:
+    """Date and time in Swedish time: "2026-12-01 03:15"."""
+    local = value.astimezone(LOCAL_TZ)
+    return f"{format_date(local)} {local:%H:%M}"
+
+
+def show_last_run(db: Db | None) -> None:
+    """The last scheduled run; a failed one prominently, each series with its message as text."""
+    run = None if db is None else load_last_run(*db)
+    if run is None:
+        st.caption(NO_RUN)
+        return
+    when = _moment(run.started_at)
+    if not run.failures:
+        st.success(
+            f"Senaste schemalagda hämtningen {when}: {format_number(run.checked)} serier "
+            f"kontrollerade, {format_number(run.due)} hämtade, inga fel."
+        )
+        return
+    titles = {s.id: s.title for s in load_catalog().series.values()}
+    count = len(run.failures)
+    lines = [
+        f"- **{escape_markdown(titles.get(sid, sid))}**: {escape_markdown(_shortened(message))}"
+        for sid, message in run.failures[:RUN_LISTED]
+    ]
+    if count > RUN_LISTED:
+        lines.append(f"- och {format_number(count - RUN_LISTED)} till; alla fel står nedan")
+    st.error(
+        f"**Senaste hämtningen {when} misslyckades för {format_number(count)} "
+        f"{'serie' if count == 1 else 'serier'}:**\n\n"
+        + "\n".join(lines)
+        + "\n\nSidorna visar den senaste lyckade versionen av dessa serier."
+    )
+
+
+def _shortened(message: str) -> str:
+    """A source's message cut to RUN_CHARS characters (the table below has it whole)."""
+    return message if len(message) <= RUN_CHARS else message[: RUN_CHARS - 1].rstrip() + "…"
+
+
 def render() -> None:
     """The whole page."""
     with page("Datakällor") as ctx:
+        show_last_run(ctx.db)
         st.markdown(EXPLANATION)
         show_sources(ctx.db)
 

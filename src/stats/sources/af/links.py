@@ -101,6 +101,13 @@ def pick_link(links: Sequence[Link], pattern: re.Pattern[str], page: str, series
     return found[0]
 
 
+def newest_link(client: HttpClient, index_url: str, pattern: re.Pattern[str], series: str) -> Link:
+    """The newest link matching `pattern` on an AF index page (one GET of the page)."""
+    page = client.request("GET", index_url, series=series, not_found=f"index page {index_url}")
+    html = page.content.decode("utf-8", errors="replace")
+    return pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
+
+
 def newest_workbook(
     client: HttpClient,
     index_url: str,
@@ -113,9 +120,7 @@ def newest_workbook(
     A new upload gets a new /download/18.<id>/<epoch>/ URL, so a link whose URL is among
     `previous` is the same file: that response is reused instead of downloaded again.
     """
-    page = client.request("GET", index_url, series=series, not_found=f"index page {index_url}")
-    html = page.content.decode("utf-8", errors="replace")
-    link = pick_link(find_xlsx_links(html, index_url), pattern, page.url, series)
+    link = newest_link(client, index_url, pattern, series)
     kept = next((r for r in previous if r.url == link.url), None)
     if kept is not None:
         return kept
