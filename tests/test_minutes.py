@@ -8,6 +8,8 @@ highlights ur Emmas muntliga presentation:" and the spoken highlights as bullets
 
 from __future__ import annotations
 
+import html
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -149,10 +151,23 @@ def _box(day: str) -> None:
     render_minutes(load_meeting(meeting_path(meetings_dir(), day)))
 
 
-def test_the_app_box_shows_the_same_text_as_a_code_block(meetings: Path) -> None:
+def test_the_app_box_shows_the_same_text_with_a_swedish_copy_button(meetings: Path) -> None:
     meeting = june(meetings)
     at = AppTest.from_function(_box, args=(JUNE,), default_timeout=30).run()
     assert not at.exception
-    (box,) = at.code
-    assert box.value == minutes_text(meeting).rstrip("\n") and box.language == "plaintext"
+    (box,) = at.text_area
+    assert box.value == minutes_text(meeting) and box.disabled
     assert at.subheader[0].value == "Text till minnesanteckningarna"
+    assert not at.code  # st.code's copy button says "Copy to clipboard"
+    (button,) = [h for h in at.get("html") if "Kopiera texten" in h.proto.body]
+    assert "Copy" not in button.proto.body
+
+
+def test_the_copy_button_carries_hostile_text_as_data() -> None:
+    from stats.app.minutes_box import copy_button
+
+    hostile = 'a"</button><script>alert(1)</script>&amp;'
+    markup = copy_button(hostile, "2024-06-17")
+    assert "<script>alert(1)" not in markup and "</button><script>" not in markup
+    attribute = markup.split('data-text="', 1)[1].split('"', 1)[0]
+    assert json.loads(html.unescape(attribute)) == hostile
