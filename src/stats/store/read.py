@@ -18,19 +18,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from stats.config import load_settings
 from stats.errors import StoreError
-from stats.store.write import ANY_HOME, ResponseRecord
-
-
-def use_home(con: duckdb.DuckDBPyConnection, home: str | None = None) -> None:
-    """Serve the releases fetched for `home` (default: the configured home län) on `con`.
-
-    The views `latest_release`, `vintage_release` and `latest` read this per-connection
-    variable; a cursor is a connection of its own, so every reading function sets it.
-    """
-    code = load_settings().home_region if home is None else home
-    con.execute("set variable stats_home = ?", [code])
+from stats.store.write import ANY_HOME, ResponseRecord, use_home
 
 
 def records_homes(con: duckdb.DuckDBPyConnection) -> bool:

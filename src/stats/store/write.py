@@ -21,8 +21,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from stats.config import load_settings
 from stats.errors import StoreError
-from stats.store.dbfile import damaged, open_copy, remove_stale_copies, swap_in
+from stats.store.dbfile import (
+    damaged,
+    open_copy,
+    reader_link,
+    remove_old_links,
+    remove_stale_copies,
+    swap_in,
+)
 
 # A release records the home län it was fetched for in `home_region`: a län code when its
 # content depends on the home län (it holds a home-relative set's regions, e.g. the home län's
@@ -325,7 +333,7 @@ def open_writer(db_path: Path, *, replace_damaged: bool = False) -> Iterator[Sto
             finally:
                 con.close()
             swap_in(work, db_path)
-            _remove_old_links(db_path)
+            remove_old_links(db_path)
         finally:
             work.unlink(missing_ok=True)
             Path(f"{work}.wal").unlink(missing_ok=True)
@@ -359,44 +367,28 @@ def db_signature(db_path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-def _reader_link(db_path: Path) -> Path:
-    """A hard link named after the live file's inode, so each file version is its own path.
+def use_home(con: duckdb.DuckDBPyConnection, home: str | None = None) -> None:
+    """Serve the releases fetched for `home` (default: the configured home län) on `con`.
 
-    DuckDB keeps one database instance per path in a process: a second connection to the same
-    path after a writer swapped the file would reuse the old, still-open instance and show old
-    data. A per-inode name gives every version its own instance; the link keeps that version
-    readable until its readers close, and the next writer removes links to old versions.
+    The views `latest_release`, `vintage_release` and `latest` read this per-connection
+    variable; a cursor is a connection of its own, so every reading function sets it.
     """
-    for _ in range(3):
-        st = db_path.stat()
-        link = db_path.with_name(f".{db_path.name}.{st.st_ino}.ro")
-        if not link.exists():
-            tmp = link.with_name(f"{link.name}.{os.getpid()}.tmp")
-            tmp.unlink(missing_ok=True)
-            os.link(db_path, tmp)
-            os.replace(tmp, link)
-        if link.stat().st_ino == st.st_ino:
-            return link
-    raise StoreError(f"{db_path}: the file keeps changing while it is opened; try again")
+    code = load_settings().home_region if home is None else home
+    con.execute("set variable stats_home = ?", [code])
 
 
-def _remove_old_links(db_path: Path) -> None:
-    """Drop reader links to replaced versions (open readers keep their version until closed)."""
-    live = db_path.stat().st_ino
-    for link in db_path.parent.glob(f".{db_path.name}.*.ro"):
-        if link.stat().st_ino != live:
-            link.unlink(missing_ok=True)
-
-
-def open_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the live database (never blocks and is never blocked)."""
+def open_reader(db_path: Path, home: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live database (never blocks and is never blocked),
+    serving the releases fetched for `home` (default: the configured home län)."""
     if not db_path.exists():
         raise StoreError(f"{db_path}: no database yet; run `stats load-snapshot` or `make run`")
     try:
-        path = _reader_link(db_path)
+        path = reader_link(db_path)
     except OSError:
         path = db_path  # a file system without hard links: the path itself
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise damaged(db_path, exc) from None
+    use_home(con, home)
+    return con
