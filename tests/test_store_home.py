@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 import responses
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from stats.catalog.load import Catalog, load_catalog
+from stats.cli import main
 from stats.config import ROOT
 from stats.ingest.home import served_home
 from stats.ingest.refresh import Outcome, refresh
@@ -28,6 +32,7 @@ from stats.store.write import ANY_HOME, open_reader, open_writer
 from tests.conftest import LOADED_AT
 from tests.test_jobtech import JOBSEARCH, FakeTime, at, client, default_counts, params_of_req
 from tests.test_jobtech import write_catalog as jobtech_catalog
+from tests.test_pages import normalise
 
 REGIONS = load_regions()
 SNAPSHOT = ROOT / "data" / "snapshot"
@@ -43,8 +48,10 @@ def catalog(tmp_path: Path) -> Catalog:
     return jobtech_catalog(tmp_path, '["riket", "hemlan", "hemlan_kommuner"]')
 
 
-def refresh_for(db: Path, raw: Path, cat: Catalog, home: str) -> tuple[Outcome, list[str]]:
-    """One offline refresh of "stock" for `home`: (outcome, the geography codes asked for)."""
+def refresh_for(
+    db: Path, raw: Path, cat: Catalog, home: str, series: str = "stock"
+) -> tuple[Outcome, list[str]]:
+    """One offline refresh of `series` for `home`: (outcome, the geography codes asked for)."""
     clock = FakeTime(at("2026-11-27"))
     sources = {"jobtech_search": JobtechSearchSource(client("jobtech_search", clock))}
     with responses.RequestsMock() as rsps:
@@ -52,7 +59,7 @@ def refresh_for(db: Path, raw: Path, cat: Catalog, home: str) -> tuple[Outcome, 
             responses.GET, JOBSEARCH, callback=lambda r: default_counts(params_of_req(r))
         )
         with open_writer(db) as store:
-            [outcome] = refresh(store, raw, cat, ["stock"], sources, home=home)
+            [outcome] = refresh(store, raw, cat, [series], sources, home=home)
         asked = [
             params_of_req(c.request).get("region") or params_of_req(c.request).get("municipality")
             for c in rsps.calls
@@ -240,3 +247,28 @@ def test_load_snapshot_migrates_an_old_file(snapshot_db: Path, tmp_path: Path) -
         outcomes = load_snapshot(store, tmp_path / "raw3", load_catalog(), SNAPSHOT, now=fixed)
     assert outcomes and not any(o.new for o in outcomes)
     assert read(snapshot_db, "20", "select distinct home_region from release") == [(ANY_HOME,)]
+
+
+def test_datakallor_and_status_say_whom_a_release_was_fetched_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "stats.duckdb"  # STATS_DB (tests/conftest.py)
+    outcome, _ = refresh_for(db, tmp_path / "raw", load_catalog(), "23", "lediga_annonser_dag")
+    assert outcome.ok and outcome.new
+    title = "Publicerade annonser och platser i Platsbanken per dag"
+    for home, expected in (
+        ("23", "2026-11-27 för Jämtlands län"),
+        ("20", "Inte hämtad för Dalarnas län; finns för Jämtlands län"),
+    ):
+        # a switch is a new app process (the setting is its environment): no cached reads
+        st.cache_data.clear()
+        monkeypatch.setenv("STATS_HOME_REGION", home)
+        at = AppTest.from_file(str(ROOT / "src/stats/app/pages/kallor.py"), default_timeout=30)
+        at.run()
+        assert not at.exception
+        tables = pd.concat([t.value for t in at.table], ignore_index=True).set_index("Serie")
+        assert normalise(tables.loc[title, "Hämtad"]) == expected, home
+    assert main(["status"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "hemlän Dalarnas län" in printed
+    assert "lediga_annonser_dag: inte hämtad för Dalarnas län, bara för Jämtlands län" in printed

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import duckdb
+
 from stats.catalog.load import Catalog, Series
 from stats.regions import HOME_SETS, Regions, load_regions
-from stats.store.read import unrecorded_homes
+from stats.store.read import series_overview, unrecorded_homes
 from stats.store.write import ANY_HOME, Store
 
 
@@ -54,3 +56,19 @@ def stamp_unrecorded(store: Store, catalog: Catalog, home: str) -> int:
     }
     store.stamp_home(stamps)
     return len(stamps)
+
+
+def served_name(home_region: str | None) -> str:
+    """Whom a release was fetched for, in Swedish: "Jämtlands län", "alla län", or "" unknown."""
+    if home_region is None:
+        return ""
+    return "alla län" if home_region == ANY_HOME else load_regions().name(home_region)
+
+
+def other_homes_only(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Series with no release for the configured home län: the län their releases serve."""
+    overview = series_overview(con, [])
+    if overview.empty:
+        return {}
+    rows = overview[overview["release_id"].isna() & overview["other_homes"].notna()]
+    return {str(r.series_id): str(r.other_homes).split(",") for r in rows.itertuples()}
