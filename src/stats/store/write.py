@@ -36,7 +36,7 @@ from stats.store.dbfile import (
 # content depends on the home län (it holds a home-relative set's regions, e.g. the home län's
 # kommuner), ANY_HOME when it serves every home, NULL when not recorded (a file from before the
 # column; `stats refresh` and `load-snapshot` stamp those). The views serve the releases for the
-# home in the session variable `stats_home` (`store.read.use_home`), every release when unset.
+# home in the session variable `stats_home` (`use_home`), every release when unset.
 ANY_HOME = "*"
 
 SCHEMA = """
