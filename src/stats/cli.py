@@ -24,6 +24,7 @@ from stats.errors import StatsError
 from stats.export import NoBrowser, export_section
 from stats.export.from_meeting import meeting_section
 from stats.ingest.due import append_log, one_line, refresh_due
+from stats.ingest.home import other_homes_only, served_name
 from stats.ingest.imports import import_file
 from stats.ingest.refresh import Outcome, refresh
 from stats.ingest.snapshot import load_snapshot, write_snapshot
@@ -222,12 +223,21 @@ def cmd_status(_args: argparse.Namespace) -> int:
     settings = load_settings()
     con = open_reader(settings.db_path)
     rows = latest_releases(con)
-    table = Table(title=str(settings.db_path))
+    home = served_name(settings.home_region)
+    table = Table(title=f"{settings.db_path} (hemlän {home})")
     for col in ("serie", "release", "årgång", "rader", "hämtad", "uppdaterad av källan"):
         table.add_column(col)
-    for r in rows:
-        table.add_row(*(str(v) if v is not None else "" for v in r))
+    table.add_column("hämtad för")
+    for *r, served in rows:
+        table.add_row(*(str(v) if v is not None else "" for v in r), served_name(served))
     out.print(table)
+    for sid, others in other_homes_only(con).items():
+        names = ", ".join(served_name(code) for code in others)
+        out.print(
+            f"{sid}: inte hämtad för {home}, bara för {names}; kör `stats refresh`",
+            markup=False,
+            highlight=False,
+        )
     return 0
 
 

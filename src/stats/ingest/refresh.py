@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stats.catalog.load import Catalog, Part, Series
+from stats.config import load_settings
 from stats.errors import CatalogError, SchemaChanged, StatsError
 from stats.ingest.archive import raw_relpath, read_raw, save_raw, sha256_of
+from stats.ingest.home import served_home, stamp_unrecorded
 from stats.ingest.normalize import normalize_series
 from stats.sources.base import Decoded, FetchedPart, FetchRequest, Source
 from stats.sources.http import RawResponse
@@ -42,11 +44,12 @@ def _source(sources: Mapping[str, Source], name: str) -> Source:
 
 
 def previous_responses(
-    store: Store, raw_root: Path, series_id: str
+    store: Store, raw_root: Path, series_id: str, home: str | None = None
 ) -> dict[int, list[RawResponse]]:
-    """The archived raw responses of the series' latest release, by part (missing files skipped)."""
+    """The archived raw responses of the series' latest release for `home`, by part (missing
+    files skipped): never another home län's, so a switch of home län fetches everything."""
     out: dict[int, list[RawResponse]] = {}
-    for _sid, r in latest_responses(store.con, series_id):
+    for _sid, r in latest_responses(store.con, series_id, home=home):
         if (raw_root / r.raw_path).exists():
             content = read_raw(raw_root, r.raw_path)
             out.setdefault(r.part, []).append(
@@ -140,8 +143,12 @@ def ingest_series(
     fetched: list[FetchedPart],
     *,
     skip_if_known: bool = False,
+    home: str | None = None,
 ) -> ReleaseResult:
-    """Decode and validate everything first; only then write raw files and the release."""
+    """Decode and validate everything first; only then write raw files and the release.
+
+    The release records the home län it served (`home`, default the configured one).
+    """
     pairs = [(item, raw) for item in fetched for raw in item.responses]
     decoded = _decode(sources, series, pairs)
     normalized = normalize_series(series, decoded)
@@ -158,6 +165,11 @@ def ingest_series(
         normalized.labels,
         vintage=normalized.vintage,
         skip_if_known=skip_if_known,
+        home_region=served_home(
+            series,
+            normalized.frame["region_code"].unique(),
+            load_settings().home_region if home is None else home,
+        ),
     )
     if result.new:
         _archive(raw_root, series.id, pairs)
@@ -173,6 +185,7 @@ def run_series(
     *,
     skip_if_known: bool = False,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    home: str | None = None,
 ) -> Outcome:
     """Fetch and ingest one series; any StatsError becomes a failed Outcome and a log row.
 
@@ -182,7 +195,7 @@ def run_series(
     t0 = time.perf_counter()
     try:
         result = ingest_series(
-            store, raw_root, sources, series, get(series), skip_if_known=skip_if_known
+            store, raw_root, sources, series, get(series), skip_if_known=skip_if_known, home=home
         )
     except StatsError as exc:
         message = " ".join(str(exc).split())
@@ -212,7 +225,8 @@ def refresh(
     home: str,
     on_done: Callable[[Outcome], None] = lambda _o: None,
 ) -> list[Outcome]:
-    """Refresh the given series in order; failures are reported and the rest go on."""
+    """Refresh the given series in order for `home`; failures are reported, the rest go on."""
+    stamp_unrecorded(store, catalog, home)
     outcomes = []
     for sid in series_ids:
         outcome = run_series(
@@ -220,7 +234,10 @@ def refresh(
             raw_root,
             sources,
             catalog.get(sid),
-            lambda s: fetch_series(sources, s, home, previous_responses(store, raw_root, s.id)),
+            lambda s: fetch_series(
+                sources, s, home, previous_responses(store, raw_root, s.id, home)
+            ),
+            home=home,
         )
         outcomes.append(outcome)
         on_done(outcome)

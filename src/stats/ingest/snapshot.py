@@ -17,8 +17,10 @@ from pathlib import Path
 import tomli_w
 
 from stats.catalog.load import Catalog, Series
+from stats.config import load_settings
 from stats.errors import StatsError
 from stats.ingest.archive import read_raw, sha256_of
+from stats.ingest.home import stamp_unrecorded
 from stats.ingest.refresh import Outcome, run_series
 from stats.sources.base import FetchedPart, Source
 from stats.sources.http import RawResponse
@@ -95,12 +97,17 @@ def load_snapshot(
     root: Path,
     sources: Mapping[str, Source] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    home: str | None = None,
 ) -> list[Outcome]:
     """Load every series in the snapshot; a series already holding this content is left as is.
 
     `now` stamps each load in the fetch log; tests pass a fixed clock so they hold on any day.
+    Each release records the home län it serves (`home`, default the configured one; content
+    recorded for another län is stamped with that län, see `ingest.home`).
     """
     sources = sources if sources is not None else offline_sources()
+    home = load_settings().home_region if home is None else home
+    stamp_unrecorded(store, catalog, home)
     entries = read_manifest(root)
     by_series: dict[str, list[SnapshotEntry]] = {}
     for entry in entries:
@@ -127,7 +134,9 @@ def load_snapshot(
             ]
 
         outcomes.append(
-            run_series(store, raw_root, sources, series, replay, skip_if_known=True, now=now)
+            run_series(
+                store, raw_root, sources, series, replay, skip_if_known=True, now=now, home=home
+            )
         )
     return outcomes
 

@@ -1,4 +1,5 @@
-"""The live database file: is it whole, and the copy a writer works on and swaps in.
+"""The live database file: is it whole, the copy a writer works on and swaps in, and the
+per-version links readers open.
 
 Wholeness is a full read of every table, so a damaged file fails on open.
 
@@ -101,3 +102,32 @@ def swap_in(work: Path, db_path: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def reader_link(db_path: Path) -> Path:
+    """A hard link named after the live file's inode, so each file version is its own path.
+
+    DuckDB keeps one database instance per path in a process: a second connection to the same
+    path after a writer swapped the file would reuse the old, still-open instance and show old
+    data. A per-inode name gives every version its own instance; the link keeps that version
+    readable until its readers close, and the next writer removes links to old versions.
+    """
+    for _ in range(3):
+        st = db_path.stat()
+        link = db_path.with_name(f".{db_path.name}.{st.st_ino}.ro")
+        if not link.exists():
+            tmp = link.with_name(f"{link.name}.{os.getpid()}.tmp")
+            tmp.unlink(missing_ok=True)
+            os.link(db_path, tmp)
+            os.replace(tmp, link)
+        if link.stat().st_ino == st.st_ino:
+            return link
+    raise StoreError(f"{db_path}: the file keeps changing while it is opened; try again")
+
+
+def remove_old_links(db_path: Path) -> None:
+    """Drop reader links to replaced versions (open readers keep their version until closed)."""
+    live = db_path.stat().st_ino
+    for link in db_path.parent.glob(f".{db_path.name}.*.ro"):
+        if link.stat().st_ino != live:
+            link.unlink(missing_ok=True)

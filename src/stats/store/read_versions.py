@@ -2,7 +2,8 @@
 
 A release is known by its content hash (`content_sha256`), so a frozen meeting can find the
 numbers it showed in any copy of the database; these functions are the selects behind
-`meetings.model.freeze`, `pinned_releases` and `changes_since`.
+`meetings.model.freeze`, `pinned_releases` and `changes_since`. The current releases are
+those served for a home län (`home`, default the configured one; see `store.read.use_home`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from stats.store.write import use_home
+
 # (vintage or None, release_id, content_sha256, fetched_at) of a series' current release
 CurrentRelease = tuple[str | None, int, str, datetime]
 
@@ -21,10 +24,13 @@ def _marks(values: list[str]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def latest_content(con: duckdb.DuckDBPyConnection, series_ids: list[str]) -> dict[str, str]:
+def latest_content(
+    con: duckdb.DuckDBPyConnection, series_ids: list[str], *, home: str | None = None
+) -> dict[str, str]:
     """Content hash of the latest release per series, for the series that have one."""
     if not series_ids:
         return {}
+    use_home(con, home)
     rows = con.execute(
         "select series_id, content_sha256 from latest_release "
         f"where series_id in ({_marks(series_ids)})",
@@ -34,11 +40,12 @@ def latest_content(con: duckdb.DuckDBPyConnection, series_ids: list[str]) -> dic
 
 
 def vintage_content(
-    con: duckdb.DuckDBPyConnection, series_ids: list[str]
+    con: duckdb.DuckDBPyConnection, series_ids: list[str], *, home: str | None = None
 ) -> dict[str, dict[str, str]]:
     """Content hash of the latest release per series and projection vintage, vintages in order."""
     if not series_ids:
         return {}
+    use_home(con, home)
     rows = con.execute(
         "select series_id, vintage, content_sha256 from vintage_release "
         f"where vintage is not null and series_id in ({_marks(series_ids)}) "
@@ -70,9 +77,10 @@ def newest_meta(con: duckdb.DuckDBPyConnection, series_id: str) -> dict[str, Any
 
 
 def current_releases(
-    con: duckdb.DuckDBPyConnection, series_id: str, *, per_vintage: bool
+    con: duckdb.DuckDBPyConnection, series_id: str, *, per_vintage: bool, home: str | None = None
 ) -> list[CurrentRelease]:
     """The current release of a series, or with `per_vintage` one per projection vintage."""
+    use_home(con, home)
     if per_vintage:
         sql = (
             "select vintage, release_id, content_sha256, fetched_at from vintage_release "

@@ -21,8 +21,23 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from stats.config import load_settings
 from stats.errors import StoreError
-from stats.store.dbfile import damaged, open_copy, remove_stale_copies, swap_in
+from stats.store.dbfile import (
+    damaged,
+    open_copy,
+    reader_link,
+    remove_old_links,
+    remove_stale_copies,
+    swap_in,
+)
+
+# A release records the home län it was fetched for in `home_region`: a län code when its
+# content depends on the home län (it holds a home-relative set's regions, e.g. the home län's
+# kommuner), ANY_HOME when it serves every home, NULL when not recorded (a file from before the
+# column; `stats refresh` and `load-snapshot` stamp those). The views serve the releases for the
+# home in the session variable `stats_home` (`use_home`), every release when unset.
+ANY_HOME = "*"
 
 SCHEMA = """
 create sequence if not exists release_seq start 1;
@@ -34,8 +49,10 @@ create table if not exists release (
     vintage varchar,
     source_updated varchar,
     row_count integer not null,
-    meta json not null
+    meta json not null,
+    home_region varchar
 );
+alter table release add column if not exists home_region varchar;
 create table if not exists response (
     release_id integer not null,
     seq integer not null,
@@ -83,11 +100,15 @@ create table if not exists refresh_run (
     fetched json not null,
     failures json not null
 );
-create or replace view latest_release as
+create or replace view serving_release as
     select * from release
+    where home_region is null or home_region = '*' or getvariable('stats_home') is null
+        or home_region = getvariable('stats_home');
+create or replace view latest_release as
+    select * from serving_release
     qualify row_number() over (partition by series_id order by release_id desc) = 1;
 create or replace view vintage_release as
-    select * from release
+    select * from serving_release
     qualify row_number() over (partition by series_id, vintage order by release_id desc) = 1;
 create or replace view latest as
     select r.series_id, o.*
@@ -158,22 +179,27 @@ class Store:
         vintage: str | None = None,
         *,
         skip_if_known: bool = False,
+        home_region: str = ANY_HOME,
     ) -> ReleaseResult:
         """Store observations as a new release unless identical content is already the latest.
 
         With `skip_if_known` (snapshot loading) any earlier release with the same content counts,
-        so an old snapshot never lands on top of newer refreshed data.
+        so an old snapshot never lands on top of newer refreshed data. `home_region` is the home
+        län the content was fetched for (ANY_HOME: it serves every home); only releases serving
+        that home count as earlier ones.
         """
         _check_frame(series_id, frame)
         digest = content_hash(frame, meta)
-        known = self._known_release(series_id, vintage, digest, any_earlier=skip_if_known)
+        known = self._known_release(
+            series_id, vintage, digest, home_region, any_earlier=skip_if_known
+        )
         if known is not None:
             return ReleaseResult(series_id, known, len(frame), new=False)
         self.con.execute("begin transaction")
         try:
             release_id = self._next_release_id()
             self._insert_release(
-                release_id, series_id, digest, vintage, len(frame), meta, responses
+                release_id, series_id, digest, vintage, len(frame), meta, responses, home_region
             )
             self._insert_responses(release_id, responses)
             self._insert_rows("observation", release_id, frame[OBSERVATION_COLUMNS])
@@ -185,16 +211,18 @@ class Store:
         return ReleaseResult(series_id, release_id, len(frame), new=True)
 
     def _known_release(
-        self, series_id: str, vintage: str | None, digest: str, *, any_earlier: bool
+        self, series_id: str, vintage: str | None, digest: str, home: str, *, any_earlier: bool
     ) -> int | None:
-        """The release with this content: the latest one, or with `any_earlier` any release."""
+        """The release with this content and home: the latest one serving `home`, or with
+        `any_earlier` any such release."""
         current = self.con.execute(
-            "select release_id, content_sha256 from release where series_id = ? "
-            "and vintage is not distinct from ? "
+            "select release_id, content_sha256 = ? and home_region is not distinct from ? "
+            "from release where series_id = ? and vintage is not distinct from ? "
+            "and (? = ? or home_region is null or home_region in (?, ?)) "
             "order by (content_sha256 = ? and ?) desc, release_id desc limit 1",
-            [series_id, vintage, digest, any_earlier],
+            [digest, home, series_id, vintage, home, ANY_HOME, ANY_HOME, home, digest, any_earlier],
         ).fetchone()
-        return int(current[0]) if current is not None and current[1] == digest else None
+        return int(current[0]) if current is not None and current[1] else None
 
     def _next_release_id(self) -> int:
         row = self.con.execute("select nextval('release_seq')").fetchone()
@@ -210,12 +238,14 @@ class Store:
         rows: int,
         meta: dict[str, Any],
         responses: list[ResponseRecord],
+        home_region: str,
     ) -> None:
         """The release row: fetched and source-updated times are the newest of its responses."""
         updated = max((r.source_updated or "" for r in responses), default="") or None
         fetched = max(r.fetched_at for r in responses) if responses else datetime.now(UTC)
         self.con.execute(
-            "insert into release values (?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into release (release_id, series_id, fetched_at, content_sha256, vintage, "
+            "source_updated, row_count, meta, home_region) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 release_id,
                 series_id,
@@ -225,8 +255,17 @@ class Store:
                 updated,
                 rows,
                 json.dumps(meta, ensure_ascii=False),
+                home_region,
             ],
         )
+
+    def stamp_home(self, stamps: dict[int, str]) -> None:
+        """Record the home län (or ANY_HOME) of releases whose home was not recorded."""
+        for release_id, home in stamps.items():
+            self.con.execute(
+                "update release set home_region = ? where release_id = ? and home_region is null",
+                [home, release_id],
+            )
 
     def _insert_responses(self, release_id: int, responses: list[ResponseRecord]) -> None:
         for seq, r in enumerate(responses):
@@ -326,7 +365,7 @@ def open_writer(db_path: Path, *, replace_damaged: bool = False) -> Iterator[Sto
             finally:
                 con.close()
             swap_in(work, db_path)
-            _remove_old_links(db_path)
+            remove_old_links(db_path)
         finally:
             work.unlink(missing_ok=True)
             Path(f"{work}.wal").unlink(missing_ok=True)
@@ -360,44 +399,28 @@ def db_signature(db_path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-def _reader_link(db_path: Path) -> Path:
-    """A hard link named after the live file's inode, so each file version is its own path.
+def use_home(con: duckdb.DuckDBPyConnection, home: str | None = None) -> None:
+    """Serve the releases fetched for `home` (default: the configured home län) on `con`.
 
-    DuckDB keeps one database instance per path in a process: a second connection to the same
-    path after a writer swapped the file would reuse the old, still-open instance and show old
-    data. A per-inode name gives every version its own instance; the link keeps that version
-    readable until its readers close, and the next writer removes links to old versions.
+    The views `latest_release`, `vintage_release` and `latest` read this per-connection
+    variable; a cursor is a connection of its own, so every reading function sets it.
     """
-    for _ in range(3):
-        st = db_path.stat()
-        link = db_path.with_name(f".{db_path.name}.{st.st_ino}.ro")
-        if not link.exists():
-            tmp = link.with_name(f"{link.name}.{os.getpid()}.tmp")
-            tmp.unlink(missing_ok=True)
-            os.link(db_path, tmp)
-            os.replace(tmp, link)
-        if link.stat().st_ino == st.st_ino:
-            return link
-    raise StoreError(f"{db_path}: the file keeps changing while it is opened; try again")
+    code = load_settings().home_region if home is None else home
+    con.execute("set variable stats_home = ?", [code])
 
 
-def _remove_old_links(db_path: Path) -> None:
-    """Drop reader links to replaced versions (open readers keep their version until closed)."""
-    live = db_path.stat().st_ino
-    for link in db_path.parent.glob(f".{db_path.name}.*.ro"):
-        if link.stat().st_ino != live:
-            link.unlink(missing_ok=True)
-
-
-def open_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the live database (never blocks and is never blocked)."""
+def open_reader(db_path: Path, home: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live database (never blocks and is never blocked),
+    serving the releases fetched for `home` (default: the configured home län)."""
     if not db_path.exists():
         raise StoreError(f"{db_path}: no database yet; run `stats load-snapshot` or `make run`")
     try:
-        path = _reader_link(db_path)
+        path = reader_link(db_path)
     except OSError:
         path = db_path  # a file system without hard links: the path itself
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise damaged(db_path, exc) from None
+    use_home(con, home)
+    return con

@@ -16,11 +16,13 @@ from stats.catalog.load import Series, load_catalog
 from stats.config import load_settings
 from stats.errors import StatsError
 from stats.fmt import LOCAL_TZ, format_date, format_number, keep_dates_whole
+from stats.ingest.home import served_name
 from stats.ingest.snapshot import read_manifest
 from stats.present.citation import cited_tables, declared_publisher, obtained_word
 from stats.present.describe import NO_VALUE
 from stats.store.read import series_overview
 from stats.store.read_runs import RunRecord, last_run
+from stats.store.write import ANY_HOME
 from stats.text import escape_markdown
 
 OUTCOMES = {
@@ -44,6 +46,10 @@ lästes in. Siffror som någon annan hämtat står som *kopierad* (ur en offentl
 kopians datum) och siffror som skrivits av från en sida som *avskriven* (med dagen de skrevs
 av); källans eget uppdateringsdatum är då ofta okänt ("Uppgift saknas"). `stats refresh`
 hämtar färska siffror när datorn är uppkopplad.
+
+Serier med länets kommuner hämtas för ett hemlän och *Hämtad* säger för vilket. Byts hemlän
+visas de inte förrän `stats refresh` har hämtat dem för det nya länet; de gamla versionerna
+ligger kvar och visas igen om hemlänet byts tillbaka.
 """
 
 
@@ -96,12 +102,29 @@ def attempt_text(row: pd.Series) -> str:
     return text
 
 
+def fetched_for(row: pd.Series | None) -> str:
+    """ " för Jämtlands län" after the fetch date of a release fetched for one home län.
+
+    Without a release for the configured home län: "Inte hämtad", and for which län the
+    store holds releases ("Inte hämtad för Dalarnas län; finns för Jämtlands län").
+    """
+    if row is not None and not pd.isna(row.get("release_id")):
+        served = row.get("home_region")
+        one_lan = isinstance(served, str) and served != ANY_HOME
+        return f" för {served_name(served)}" if one_lan else ""
+    others = None if row is None else row.get("other_homes")
+    if not isinstance(others, str) or not others:
+        return "Inte hämtad"
+    home = served_name(load_settings().home_region)
+    return f"Inte hämtad för {home}; finns för {', '.join(map(served_name, others.split(',')))}"
+
+
 def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
     """One table row, freshness first; a series without a release shows its declared tables."""
     if row is None or pd.isna(row.get("release_id")):
         return {
             "Serie": series.title,
-            "Hämtad": "Inte hämtad",
+            "Hämtad": fetched_for(row),
             "Källan uppdaterad": NO_VALUE,
             "Senaste hämtningsförsök": "Inget försök ännu" if row is None else attempt_text(row),
             "Ursprung": NO_VALUE,
@@ -114,7 +137,7 @@ def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
     vintages = row["vintages"]
     return {
         "Serie": series.title,
-        "Hämtad": fetched_text(meta, row["fetched_at"], series.id),
+        "Hämtad": fetched_text(meta, row["fetched_at"], series.id) + fetched_for(row),
         "Källan uppdaterad": _date(row["source_updated"], UNKNOWN_DATE),
         "Senaste hämtningsförsök": attempt_text(row),
         "Ursprung": SNAPSHOT if row["from_snapshot"] else FETCHED,
