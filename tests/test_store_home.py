@@ -272,3 +272,27 @@ def test_datakallor_and_status_say_whom_a_release_was_fetched_for(
     printed = " ".join(capsys.readouterr().out.split())
     assert "hemlän Dalarnas län" in printed
     assert "lediga_annonser_dag: inte hämtad för Dalarnas län, bara för Jämtlands län" in printed
+
+
+def test_a_due_run_after_a_switch_fetches_for_the_new_home_the_same_day(tmp_path: Path) -> None:
+    """JobTech is due once a day; a fetch for 23 this morning is not a fetch for 20."""
+    from stats.ingest.due import refresh_due
+
+    db, raw, cat = tmp_path / "db.duckdb", tmp_path / "raw", catalog(tmp_path)
+    refresh_for(db, raw, cat, "23")
+    clock = FakeTime(at("2026-11-27"))
+    sources = {"jobtech_search": JobtechSearchSource(client("jobtech_search", clock))}
+    runs = {}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add_callback(
+            responses.GET, JOBSEARCH, callback=lambda r: default_counts(params_of_req(r))
+        )
+        for home in ("23", "20"):
+            with open_writer(db) as store:
+                runs[home] = refresh_due(
+                    store, raw, cat, ["stock"], sources, home,
+                    now=lambda: at("2026-11-27") , log_file=tmp_path / "refresh.log",
+                )  # fmt: skip
+    assert not runs["23"].decisions[0].due
+    assert runs["20"].decisions[0].due and [o.ok for o in runs["20"].outcomes] == [True]
+    assert {r[0] for r in read(db, "20", "select distinct region_code from latest")} >= set(DALARNA)

@@ -37,7 +37,7 @@ from stats.sources.probe import af_file, kolada_dates, scb_table, v1_table
 from stats.sources.pxweb.scb_source import ScbSource
 from stats.sources.pxweb.tillvaxtanalys import TillvaxtanalysSource
 from stats.store.read_runs import SKIPPED, StoredSeries, due_state
-from stats.store.write import Store
+from stats.store.write import Store, use_home
 from stats.text import clean
 
 log = logging.getLogger(__name__)
@@ -290,6 +290,7 @@ def refresh_due(
 ) -> DueRun:
     """Probe every series, refresh the due ones, log each series and the run; `now` is the clock."""
     started = now()
+    use_home(store.con, home)  # what was fetched for another home län is not this one's
     state = due_state(store.con)
     prober = Prober(sources, raw_root, started)
     run = DueRun(started, [prober.decide(catalog.get(s), state.get(s)) for s in series_ids])
