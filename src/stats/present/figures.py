@@ -21,10 +21,12 @@ from stats.present.describe import (
     NO_VALUE,
     PRELIMINARY,
     chart_decimals,
+    chart_marks,
     period_title,
     status_text,
     value_cell,
 )
+from stats.present.figure_marks import add_marks
 from stats.present.spec import Chart, is_bar
 from stats.text import escape_plotly
 
@@ -339,7 +341,9 @@ def figure(chart: Chart) -> go.Figure:
         latest = frame[frame["period"] == periods[-1]] if periods else frame
         return bar_figure(latest, figure_title(chart), chart.unit, decimals=decimals)
     x_title = period_title(periods)
-    return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
+    fig = line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
+    add_marks(fig, period_range([str(p) for p in periods]), chart_marks(chart))
+    return fig
 
 
 def no_data_figure(title: str, height: int = 380) -> go.Figure:
