@@ -246,9 +246,10 @@ def mark_cells(marks: list[Mark]) -> dict[str, str]:
 
 
 def with_marks(table: Table, marks: list[Mark]) -> Table:
-    """The table with an "Anmärkning" column after the period ("Ingen" in rows without one)."""
+    """A wide table (a row per period) with an "Anmärkning" column after the period ("Ingen"
+    in rows without one); a long table lists the marks only in the chart's footnotes."""
     cells = mark_cells(marks)
-    if not cells or table.header[0] == "Serie":
+    if not cells or table.first_value != 1 or table.header[0] == "Serie":
         return table
     rows = [[row[0], cells.get(row[0], NO_MARK), *row[1:]] for row in table.rows]
     header = [table.header[0], MARK_COLUMN, *table.header[1:]]
