@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,9 +14,12 @@ from stats.app.db import latest_scope
 from stats.app.tables import show_table
 from stats.fmt import keep_dates_whole
 from stats.meetings.markers import page_meetings, with_meetings
+from stats.periods import period_range
 from stats.present.citation import source_caption
 from stats.present.describe import alt_text, chart_table, symbol_key
+from stats.present.figure_marks import add_marks
 from stats.present.figures import figure
+from stats.present.marks import marks_text, placed_marks
 from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
 from stats.regions import Home
 from stats.text import escape_markdown
@@ -31,6 +34,15 @@ def show_chart(
     for text in notes:
         if text:
             st.caption(text)
+
+
+def mark_meetings(fig: go.Figure, periods: Iterable[Any], home: Home) -> str | None:
+    """Mark the dialog's meetings before today on a line figure of series rows (not a drawn
+    spec); returns the footnote naming those in its range, for the notes and the alt text."""
+    codes = [str(p) for p in periods]
+    marks = placed_marks(codes, (), page_meetings(home))
+    add_marks(fig, period_range(codes), marks)
+    return marks_text(marks)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
