@@ -23,6 +23,7 @@ MARK_SIZE = 11
 _PLOT_PX = 640
 _MARK_ROWS = 3
 _MARK_ROW = 0.075
+_CONNECTOR = 14
 # a label: the period (an x category) it belongs to, its plain text, the period's index
 _Label = tuple[str, str, int]
 
@@ -41,18 +42,23 @@ def add_marks(fig: go.Figure, periods: list[str], marks: list[Mark]) -> None:
         dash = "dot" if all(m.meeting for m in here) else "dash"
         fig.add_shape(
             type="line", xref="x", yref="paper", x0=index[period], x1=index[period],
-            y0=0, y1=1, layer="below", line={"color": MARK_COLOUR, "width": 1.5, "dash": dash},
+            y0=0, y1=1, layer="above", line={"color": MARK_COLOUR, "width": 1.5, "dash": dash},
         )  # fmt: skip
     labels = _note_labels(marks, index) + _meeting_labels(marks, index)
     placed = _label_rows(labels, len(periods))
     if placed:
         _make_room(fig, 1 + max(row for _, row, _ in placed))
     for (period, text, _), row, right in placed:
+        # a label left of its line (near the plot's right edge) is tied to it by a short
+        # connector, so it never reads as the label of the line it starts at
+        place = {"ax": -_CONNECTOR, "ay": 0, "arrowhead": 0, "arrowwidth": 1} if right else {}
         fig.add_annotation(
-            x=index[period], xref="x", y=1 - row * _MARK_ROW, yref="paper", yanchor="top",
-            xanchor="right" if right else "left", xshift=-3 if right else 3, showarrow=False,
-            text=escape_plotly(text), font={"size": MARK_SIZE, "color": MARK_TEXT},
-            bgcolor="rgba(255, 255, 255, 0.85)",
+            x=index[period], xref="x", y=1 - row * _MARK_ROW, yref="paper",
+            yanchor="middle" if right else "top", xanchor="right" if right else "left",
+            xshift=0 if right else 3, yshift=-8 if right else 0, showarrow=right,
+            arrowcolor=MARK_COLOUR, text=escape_plotly(text),
+            font={"size": MARK_SIZE, "color": MARK_TEXT}, bgcolor="rgba(255, 255, 255, 0.85)",
+            **place,
         )  # fmt: skip
 
 
@@ -99,6 +105,7 @@ def _label_rows(labels: list[_Label], n: int) -> list[tuple[_Label, int, bool]]:
     out = []
     for label in sorted(labels, key=lambda lab: lab[2]):
         x, width = label[2] * step, _text_px(label[1]) + 8
+        width += _CONNECTOR if x + width > _PLOT_PX else 0
         right = x + width > _PLOT_PX
         start = x - width if right else x
         row = next((r for r, end in enumerate(ends) if end < start), ends.index(min(ends)))
