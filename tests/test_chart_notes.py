@@ -13,18 +13,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from stats.analysis.indicators import open_scope
+from stats.app.charts import mark_meetings
 from stats.config import ROOT
 from stats.export.from_meeting import meeting_section
 from stats.export.tables_export import csv_text, write_xlsx
 from stats.meetings.files import load_meeting, meeting_path, save_meeting
 from stats.meetings.markers import earlier_meetings, meeting_markers, page_meetings
 from stats.present.describe import alt_text, chart_table
-from stats.present.figures import figure
+from stats.present.figures import figure, line_figure
 from stats.present.spec import Chart, ChartNote, ChartSpec, draw, footnotes
 from stats.store.write import open_reader
 
@@ -225,3 +227,22 @@ def test_meeting_page_marks_the_earlier_meeting(snapshot_db: Path, meetings: Pat
     captions = [c.value for c in at.caption]
     note = next(c for c in captions if c.startswith("Anmärkningar"))
     assert "\\<b\\>" in note and "\\[a\\]" in note and "Möte 2024\\-06\\-17" in note
+
+
+def test_series_pages_mark_the_meetings_before_today(meetings: Path) -> None:
+    rows = pd.DataFrame(
+        {"series": "Jämtlands län", "period": [f"2024M{m:02d}" for m in range(1, 13)],
+         "value": [float(m) for m in range(1, 13)]}
+    )  # fmt: skip
+    fig = line_figure(rows, "Test", "antal")
+    text = mark_meetings(fig, rows["period"], "23")
+    assert text == (
+        "Anmärkningar: Möte 2024-06-17; Möte 2024-08-26; Möte 2024-09-23; Möte 2024-10-28; "
+        "Möte 2024-11-25."
+    )
+    assert lines_at(fig) == ["2024-06", "2024-08", "2024-09", "2024-10", "2024-11"]
+    # meetings a month apart share a label; two months apart (2024-06, 2024-08) they do not
+    assert labels(fig) == {
+        "Möte 2024-06-17": "2024-06",
+        "4 möten 2024-08-26–2024-11-25": "2024-08",
+    }

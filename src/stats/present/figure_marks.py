@@ -72,12 +72,12 @@ def _note_labels(marks: list[Mark], index: dict[str, int]) -> list[_Label]:
 
 
 def _meeting_labels(marks: list[Mark], index: dict[str, int]) -> list[_Label]:
-    """Meetings closer than a label's width share one label at the first of them."""
+    """Meetings each closer than a label's width to the next share one label at the first."""
     step = _PLOT_PX / max(1, len(index) - 1)
     room = _text_px(meeting_text("2024-06-17")) + 8
     groups: list[list[Mark]] = []
     for mark in (m for m in marks if m.meeting):
-        if groups and (index[mark.period] - index[groups[-1][0].period]) * step < room:
+        if groups and (index[mark.period] - index[groups[-1][-1].period]) * step < room:
             groups[-1].append(mark)
         else:
             groups.append([mark])
