@@ -3,7 +3,8 @@
 The one place for what the app and every export show beside the picture. The data table is the
 accessible alternative to the picture: a header row, one row per period (or per series when
 there are many), Swedish numbers via `stats.fmt`, no empty cells ("Data saknas") and no
-symbol-only cells (a status symbol always comes with its meaning).
+symbol-only cells (a status symbol always comes with its meaning). A time-series chart's notes
+and earlier meetings get an "Anmärkning" column in its table and a sentence in its alt text.
 """
 
 from __future__ import annotations

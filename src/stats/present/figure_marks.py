@@ -20,7 +20,7 @@ MARK_COLOUR = "#5f6368"
 MARK_TEXT = "#3c4043"
 MARK_SIZE = 11
 # labels are placed as if the plot were this wide (px); rows of labels step down by MARK_ROW
-_PLOT_PX = 640
+_PLOT_PX = 560
 _MARK_ROWS = 3
 _MARK_ROW = 0.075
 _CONNECTOR = 14

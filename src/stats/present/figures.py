@@ -4,7 +4,8 @@ The source lines under them are in `stats.present.citation`, their tables and al
 `stats.present.describe`. Plotly reads a subset of HTML (links, bold, line breaks) in every text
 it shows, so every text put into a figure here (title, legend and category names, axis titles,
 annotations, bar labels and hover texts) goes through `stats.text.escape_plotly` exactly once;
-text inside a hover template also keeps `%{` from being read as a template variable.
+text inside a hover template also keeps `%{` from being read as a template variable. Notes and
+earlier meetings on a line chart are drawn by `stats.present.figure_marks`.
 """
 
 from __future__ import annotations
