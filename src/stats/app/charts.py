@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,11 +13,16 @@ import streamlit as st
 from stats.app.db import latest_scope
 from stats.app.tables import show_table
 from stats.fmt import keep_dates_whole
+from stats.meetings.markers import page_meetings, with_meetings
+from stats.periods import period_range
 from stats.present.citation import source_caption
 from stats.present.describe import alt_text, chart_table, symbol_key
+from stats.present.figure_marks import add_marks
 from stats.present.figures import figure
+from stats.present.marks import marks_text, placed_marks
 from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
 from stats.regions import Home
+from stats.text import escape_markdown
 
 
 def show_chart(
@@ -31,17 +36,30 @@ def show_chart(
             st.caption(text)
 
 
+def mark_meetings(fig: go.Figure, periods: Iterable[Any], home: Home) -> str | None:
+    """Mark the dialog's meetings before today on a line figure of series rows (not a drawn
+    spec); returns the footnote naming those in its range, for the notes and the alt text."""
+    codes = [str(p) for p in periods]
+    marks = placed_marks(codes, (), page_meetings(home))
+    add_marks(fig, period_range(codes), marks)
+    return marks_text(marks)
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
-def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home) -> Chart:
-    """A chart spec drawn over the latest releases of one database file version."""
+def _drawn(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home) -> Chart:
     with latest_scope(db_path, signature) as scope:
         return draw(scope, spec, home)
 
 
+def load_chart(db_path: str, signature: tuple[int, int], spec: ChartSpec, home: Home) -> Chart:
+    """A chart spec drawn over the latest releases of one database file version, marking the
+    dialog's meetings before today (read on each call: a saved meeting shows at once)."""
+    return with_meetings(_drawn(db_path, signature, spec, home), page_meetings(home))
+
+
 def with_frame(chart: Chart, frame: pd.DataFrame, **changes: Any) -> Chart:
     """The same chart over other rows (one month, one region), with spec fields changed."""
-    spec = replace(chart.spec, **changes)
-    return Chart(spec, chart.indicator, frame.reset_index(drop=True), chart.metas)
+    return replace(chart, spec=replace(chart.spec, **changes), frame=frame.reset_index(drop=True))
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,8 @@ class Prepared:
     notes: list[str]
     table: pd.DataFrame
     key: str | None
+    # the table's value columns (aligned right); None: all but the first
+    numeric: list[str] | None = None
 
 
 def prepare(
@@ -64,8 +84,10 @@ def prepare(
 
     Alt text and table are the ones every export shows (`stats.present.describe`).
     """
+    numeric = None
     if table is None:
-        table = chart_table(chart).frame()
+        described = chart_table(chart)
+        table, numeric = described.frame(), described.header[described.first_value :]
     fig = figure(chart) if fig is None else fig
     # Streamlit's theme styles the chart in the browser; Plotly's own template (7 kB per
     # figure) would only be serialised, hashed and sent with every view
@@ -78,6 +100,7 @@ def prepare(
         notes=footnotes(chart),
         table=table,
         key=symbol_key(chart.frame),
+        numeric=numeric,
     )
 
 
@@ -90,17 +113,20 @@ def show_prepared(prepared: Prepared, *, table_key: str | None = None) -> None:
     st.plotly_chart(prepared.figure, alt=prepared.alt, config={"displaylogo": False})
     st.caption(prepared.caption)
     for note in prepared.notes:
-        st.caption(note)
+        # a footnote can quote a note the analyst typed: shown as text, never as Markdown
+        st.caption(escape_markdown(note))
     if table_key is not None:
         if st.toggle("Visa som tabell", key=table_key):
-            show_table(prepared.table)
-            if prepared.key:
-                st.caption(prepared.key)
+            _show_table(prepared)
         return
     with st.expander("Visa som tabell"):
-        show_table(prepared.table)
-        if prepared.key:
-            st.caption(prepared.key)
+        _show_table(prepared)
+
+
+def _show_table(prepared: Prepared) -> None:
+    show_table(prepared.table, prepared.numeric)
+    if prepared.key:
+        st.caption(prepared.key)
 
 
 def show_drawn(

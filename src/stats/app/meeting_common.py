@@ -7,6 +7,7 @@ import streamlit as st
 from stats.analysis.indicators import open_scope
 from stats.app.charts import Prepared, prepare
 from stats.app.db import reading
+from stats.meetings.markers import with_meetings
 from stats.meetings.model import Meeting
 from stats.present.spec import ChartSpec, draw
 from stats.regions import Home
@@ -39,8 +40,10 @@ def load_pinned_chart(
     spec: ChartSpec,
     home: Home,
     releases: tuple[int, ...] | None,
+    meetings: tuple[str, ...] = (),
 ) -> Prepared:
-    """A spec drawn and prepared over the given releases (None: the latest) of one file version.
+    """A spec drawn and prepared over the given releases (None: the latest) of one file version,
+    marking the `meetings` (dates, from `stats.meetings.markers.meeting_markers`).
 
     Shared by every viewer of the meeting and never changed after it is made, so it is cached
     as a resource: each session reuses the same figure and table instead of building its own.
@@ -48,7 +51,7 @@ def load_pinned_chart(
     with reading(db_path, signature) as con:
         scope = open_scope(con, None if releases is None else list(releases))
         try:
-            chart = draw(scope, spec, home)
+            chart = with_meetings(draw(scope, spec, home), meetings)
         finally:
             scope.close()
     return prepare(chart, home)

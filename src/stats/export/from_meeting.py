@@ -7,6 +7,7 @@ import duckdb
 from stats.analysis.indicators import open_scope
 from stats.export.section import Section
 from stats.fmt import format_date
+from stats.meetings.markers import meeting_markers, with_meetings
 from stats.meetings.minutes import meeting_minutes
 from stats.meetings.model import Meeting, meeting_place, pinned_releases
 from stats.present.spec import draw
@@ -35,12 +36,13 @@ def meeting_section(
 ) -> Section:
     """The section as presented: a frozen meeting's pinned releases and recorded place (home
     län, region sets, processor) unless `current`."""
+    marked = meeting_markers(meeting, home)
     home = meeting_place(meeting, home, current=current)
     frozen = meeting.frozen is not None and not current
     releases = pinned_releases(con, meeting)[0] if frozen else None
     scope = open_scope(con, releases)
     try:
-        charts = [draw(scope, spec, home) for spec in meeting.charts]
+        charts = [with_meetings(draw(scope, spec, home), marked) for spec in meeting.charts]
     finally:
         scope.close()
     if frozen and meeting.frozen is not None:

@@ -2,7 +2,9 @@
 
 Both use the long layout, one row per series and period: Serie, Regionkod, Period (ISO),
 Värde, Anmärkning. A missing value is written as its status with meaning, or "Data saknas";
-"Anmärkning" says "preliminärt", gives a status's meaning, or "Ingen".
+"Anmärkning" says "preliminärt", gives a status's meaning, names the chart's notes and earlier
+meetings at that period ("2020-03 Pandemin", "Möte 2024-06-17"), or says "Ingen". The sheet's
+footnotes list the notes too ("Anmärkningar: …").
 
 XLSX: a sheet "Avsnitt" with the meeting, data note and highlights, then one sheet per chart
 with title, unit, source line ("Källa: … hämtad …") and footnotes above the header row; values
@@ -36,7 +38,15 @@ from openpyxl.worksheet.table import TableStyleInfo
 
 from stats.export.section import Section
 from stats.fmt import MINUS, NBSP, format_number, format_period
-from stats.present.describe import NO_VALUE, chart_decimals, is_missing, remark, shown_frame
+from stats.present.describe import (
+    NO_VALUE,
+    chart_decimals,
+    chart_marks,
+    is_missing,
+    mark_cells,
+    remark,
+    shown_frame,
+)
 from stats.present.spec import Chart, caption, footnotes
 from stats.regions import Home
 from stats.text import clean, spreadsheet_text
@@ -64,13 +74,17 @@ def data_rows(chart: Chart) -> Iterator[list[Any]]:
     n = len(frame)
     status = frame["status"] if "status" in frame.columns else [None] * n
     prelim = frame["preliminary"] if "preliminary" in frame.columns else [False] * n
+    marks = mark_cells(chart_marks(chart))
     for series, region, period, value, st, pr in zip(
         frame["series"], frame["region_code"], frame["period"], frame["value"], status, prelim,
         strict=True,
     ):  # fmt: skip
         note = remark(value, st, pr)
         shown: Any = (note or NO_VALUE) if is_missing(value) else float(value)
-        yield [str(series), str(region), format_period(str(period)), shown, note or NO_REMARK]
+        when = format_period(str(period))
+        # a chart note or earlier meeting at this period goes with the value's own remark
+        said = "; ".join(t for t in (note, marks.get(when, "")) if t)
+        yield [str(series), str(region), when, shown, said or NO_REMARK]
 
 
 def number_format(decimals: int) -> str:

@@ -3,7 +3,8 @@
 The one place for what the app and every export show beside the picture. The data table is the
 accessible alternative to the picture: a header row, one row per period (or per series when
 there are many), Swedish numbers via `stats.fmt`, no empty cells ("Data saknas") and no
-symbol-only cells (a status symbol always comes with its meaning).
+symbol-only cells (a status symbol always comes with its meaning). A time-series chart's notes
+and earlier meetings get an "Anmärkning" column in its table and a sentence in its alt text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from stats.fmt import MISSING, WHOLE_UNITS, format_number, format_period
 from stats.periods import is_month, is_year
+from stats.present.marks import Mark, marks_note, placed_marks
 from stats.present.spec import NO_VALUE as NO_VALUE
 from stats.present.spec import Chart, is_bar, shown_rows
 
@@ -30,6 +32,9 @@ STATUS_TEXT = {
     ".": "ej tillämpligt",
 }
 PRELIMINARY = "preliminärt"
+# the column of a chart's notes and earlier meetings, and what it says in other rows
+MARK_COLUMN = "Anmärkning"
+NO_MARK = "Ingen"
 # more series than this turn the wide table (one column per series) into a long one
 MAX_WIDE_SERIES = 5
 # most decimals a value can widen its source's declared decimals to
@@ -226,14 +231,41 @@ def shown_frame(chart: Chart) -> pd.DataFrame:
     return shown_rows(chart.frame, is_bar(chart))
 
 
+def chart_marks(chart: Chart) -> list[Mark]:
+    """The notes and earlier meetings a time-series chart draws (none on a bar chart)."""
+    if is_bar(chart) or chart.frame.empty:
+        return []
+    return placed_marks(list(chart.frame["period"]), chart.spec.notes, chart.meetings)
+
+
+def mark_cells(marks: list[Mark]) -> dict[str, str]:
+    """{period as shown ("2024-06"): "Möte 2024-06-17; 2024-06 Ny SNI"} of a chart's marks."""
+    out: dict[str, list[str]] = {}
+    for mark in marks:
+        out.setdefault(format_period(mark.period), []).append(mark.label)
+    return {period: "; ".join(labels) for period, labels in out.items()}
+
+
+def with_marks(table: Table, marks: list[Mark]) -> Table:
+    """A wide table (a row per period) with an "Anmärkning" column after the period ("Ingen"
+    in rows without one); a long table lists the marks only in the chart's footnotes."""
+    cells = mark_cells(marks)
+    if not cells or table.first_value != 1 or table.header[0] == "Serie":
+        return table
+    rows = [[row[0], cells.get(row[0], NO_MARK), *row[1:]] for row in table.rows]
+    header = [table.header[0], MARK_COLUMN, *table.header[1:]]
+    return Table(table.caption, header, rows, table.first_value + 1)
+
+
 def chart_table(chart: Chart) -> Table:
     """A drawn chart's data table, the same in the app and in every export."""
-    return value_table(
+    table = value_table(
         shown_frame(chart),
         decimals=chart_decimals(chart),
         title=chart.title,
         unit=chart.unit,
     )
+    return with_marks(table, chart_marks(chart))
 
 
 def frame_alt_text(
@@ -274,6 +306,9 @@ def alt_text(chart: Chart) -> str:
     if frame.empty:
         return f"Diagram: {chart.title}. Inga värden."
     title = chart.title
-    if is_bar(chart):
+    bar = is_bar(chart)
+    if bar:
         title = f"{title}, {format_period(max(str(p) for p in frame['period']))}"
-    return frame_alt_text(frame, title, chart.unit, decimals=chart_decimals(chart))
+    text = frame_alt_text(frame, title, chart.unit, decimals=chart_decimals(chart))
+    marks = marks_note(chart.spec.notes, chart.meetings, list(frame["period"]), bar=bar)
+    return f"{text} {marks}" if marks else text

@@ -4,7 +4,8 @@ The source lines under them are in `stats.present.citation`, their tables and al
 `stats.present.describe`. Plotly reads a subset of HTML (links, bold, line breaks) in every text
 it shows, so every text put into a figure here (title, legend and category names, axis titles,
 annotations, bar labels and hover texts) goes through `stats.text.escape_plotly` exactly once;
-text inside a hover template also keeps `%{` from being read as a template variable.
+text inside a hover template also keeps `%{` from being read as a template variable. Notes and
+earlier meetings on a line chart are drawn by `stats.present.figure_marks`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from stats.present.describe import (
     NO_VALUE,
     PRELIMINARY,
     chart_decimals,
+    chart_marks,
     period_title,
     status_text,
     value_cell,
 )
+from stats.present.figure_marks import add_marks
 from stats.present.spec import Chart, is_bar
 from stats.text import escape_plotly
 
@@ -339,7 +342,9 @@ def figure(chart: Chart) -> go.Figure:
         latest = frame[frame["period"] == periods[-1]] if periods else frame
         return bar_figure(latest, figure_title(chart), chart.unit, decimals=decimals)
     x_title = period_title(periods)
-    return line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
+    fig = line_figure(frame, chart.title, chart.unit, decimals=decimals, x_title=x_title)
+    add_marks(fig, period_range([str(p) for p in periods]), chart_marks(chart))
+    return fig
 
 
 def no_data_figure(title: str, height: int = 380) -> go.Figure:

@@ -19,6 +19,7 @@ import pandas as pd
 from stats.analysis.indicators import Indicator, load_indicators, run_indicator
 from stats.errors import StatsError
 from stats.present.citation import ckm_note, source_caption
+from stats.present.marks import marks_note
 from stats.regions import Home, home_code, load_regions
 from stats.store.read import release_metas
 
@@ -147,6 +148,8 @@ class Chart:
     indicator: Indicator
     frame: pd.DataFrame
     metas: list[dict[str, Any]] = field(default_factory=list)
+    # dates of the dialog's earlier meetings, marked on a time-series chart ("2024-06-17")
+    meetings: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -263,6 +266,9 @@ def footnotes(chart: Chart) -> list[str]:
     notes = list(dict.fromkeys(notes))
     if "preliminary" in chart.frame.columns and chart.frame["preliminary"].fillna(False).any():
         notes.append("Ofyllda punkter är preliminära och kan revideras.")
+    periods = list(chart.frame["period"]) if "period" in chart.frame.columns else []
+    marks = marks_note(chart.spec.notes, chart.meetings, periods, bar=is_bar(chart))
+    notes += [marks] if marks else []
     measure = dict(chart.spec.filters).get("measure")
     notes.append(f"Definition: {chart.indicator.definition_of(measure)}")
     return notes

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from stats.analysis.indicators import run_query
-from stats.app.charts import show_chart
+from stats.app.charts import mark_meetings, show_chart
 from stats.app.db import reading
 from stats.app.declared import NO_DATA
 from stats.app.page import page
@@ -73,11 +73,15 @@ def show_metric(label: str, rows: pd.DataFrame) -> None:
     )
 
 
-def show_population(name: str, rows: pd.DataFrame, meta: dict[str, Any], note: str | None) -> None:
-    """One line chart with its source line and notes below it."""
+def show_population(
+    name: str, rows: pd.DataFrame, meta: dict[str, Any], note: str | None, home: str
+) -> None:
+    """One line chart with its source line, the earlier meetings and notes below it."""
     title = f"Folkmängd, {name}"
     figure = line_figure(rows.assign(series=name), title, UNIT)
-    show_chart(figure, frame_alt_text(rows, title, UNIT), meta, [note, ckm_note(meta)])
+    marks = mark_meetings(figure, rows["period"], home)
+    alt = frame_alt_text(rows, title, UNIT)
+    show_chart(figure, f"{alt} {marks}" if marks else alt, meta, [note, ckm_note(meta), marks])
 
 
 def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) -> None:
@@ -109,7 +113,7 @@ def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) ->
     for column, name in zip(st.columns(len(names), gap="large"), names, strict=True):
         with column:
             notes = {RIKET_DERIVED: DERIVED_NOTE, home_label: AGE_SUM_NOTE if age_sum else None}
-            show_population(name, shown[name], meta, notes.get(name))
+            show_population(name, shown[name], meta, notes.get(name), home)
     with st.expander("Visa som tabell"):
         long = pd.concat([rows.assign(series=name) for name, rows in shown.items()])
         show_table(value_frame(long))

@@ -11,6 +11,7 @@ from stats.app.meeting_common import STATUS_ICON, load_pinned_chart, meeting_lin
 from stats.app.meeting_export import show_downloads
 from stats.app.page import page, set_title
 from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
+from stats.meetings.markers import meeting_markers
 from stats.meetings.model import Change, Meeting, changes_since, meeting_place, pinned_releases
 from stats.regions import Home
 from stats.text import escape_markdown
@@ -126,7 +127,7 @@ def show_charts(
     st.header("Diagram")
     for number, spec in enumerate(meeting.charts):
         place = meeting_place(meeting, home, current=current)
-        prepared = load_pinned_chart(*db, spec, place, releases)
+        prepared = load_pinned_chart(*db, spec, place, releases, meeting_markers(meeting, home))
         title = escape_markdown(prepared.chart.title)
         st.markdown(f"### {title}")
         if prepared.chart.frame.empty:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from stats.analysis.selection import default_code, region_order, unit_of
-from stats.app.charts import show_chart
+from stats.app.charts import mark_meetings, show_chart
 from stats.app.db import Db, load_series_with_data, reading
 from stats.app.declared import NO_DATA, declared_source, ordered_series
 from stats.app.page import page
@@ -19,7 +19,7 @@ from stats.fmt import format_period
 from stats.present.citation import ckm_note, declared_publisher
 from stats.present.describe import frame_alt_text, symbol_key, value_decimals, value_frame
 from stats.present.figures import bar_figure, line_figure
-from stats.regions import load_regions
+from stats.regions import Home, load_regions
 from stats.store.read import series_codes, series_frame, series_labels, series_meta
 from stats.text import escape_markdown
 
@@ -201,7 +201,7 @@ def show_no_data(series: Series) -> None:
     )
 
 
-def show_series(series: Series, db: Db) -> None:
+def show_series(series: Series, db: Db, home: Home) -> None:
     """Pickers, chart, source line, notes and table of one series that has data."""
     meta, codes, dim_codes, labels = load_choices(*db, series.id)
     if meta is None:
@@ -243,9 +243,10 @@ def show_series(series: Series, db: Db) -> None:
                 "tabellen nedan visar alla värden."
             )
         figure = line_figure(rows, title, unit, decimals=decimals, x_title=x_title)
-    show_chart(
-        figure, frame_alt_text(rows, title, unit, decimals=decimals), meta, source_notes(meta)
-    )
+    alt = frame_alt_text(rows, title, unit, decimals=decimals)
+    marks = None if len(periods) == 1 else mark_meetings(figure, periods, home)
+    alt = f"{alt} {marks}" if marks else alt
+    show_chart(figure, alt, meta, [*source_notes(meta), marks])
     with st.expander("Visa som tabell"):
         show_table(value_frame(rows, decimals=decimals))
         key = symbol_key(rows)
@@ -264,7 +265,7 @@ def render() -> None:
         if ctx.db is None or series.id not in available:
             show_no_data(series)
             return
-        show_series(series, ctx.db)
+        show_series(series, ctx.db, ctx.home)
 
 
 render()
