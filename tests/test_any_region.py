@@ -18,6 +18,7 @@ from stats.present.spec import spec_from_dict
 from stats.regions import load_regions
 from stats.store.write import open_writer
 from tests.conftest import LOADED_AT
+from tests.test_pages import shown
 
 PAGES = ROOT / "src" / "stats" / "app" / "pages"
 REGIONS = load_regions()
@@ -75,7 +76,7 @@ def shared_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _texts(at: AppTest) -> str:
     elements = [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader, *at.info]
-    return " ".join(str(e.value) for e in elements)
+    return " ".join(shown(str(e.value)) for e in elements)
 
 
 PAGE_FILES = ["moten", "mote", "befolkning", "serier", "arbetsmarknad", "prognoser",

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from stats.analysis.indicators import run_query
 from stats.config import ROOT
 from stats.store.write import open_reader
+from tests.test_pages import shown
 
 APP = str(ROOT / "app.py")
 SOURCE = (
@@ -60,7 +61,7 @@ def test_page_shows_metrics_captions_and_table(
     assert not at.exception
     assert not at.error
     assert at.title[0].value == "Befolkning per månad"
-    captions = [normalise(c.value) for c in at.caption]
+    captions = [normalise(shown(c.value)) for c in at.caption]
     assert sum(c.startswith(SOURCE) for c in captions) == 2
     assert any("Cell Key Method (CKM)" in c and "referensåret 2025" in c for c in captions)
     assert any("summan av de 21 länen" in c for c in captions)

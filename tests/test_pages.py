@@ -70,7 +70,7 @@ def pick_series(at: AppTest, series_id: str) -> AppTest:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [normalise(c.value) for c in at.caption]
+    return [normalise(shown(c.value)) for c in at.caption]
 
 
 def test_serier_default_renders(snapshot_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

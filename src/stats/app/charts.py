@@ -25,15 +25,21 @@ from stats.regions import Home
 from stats.text import escape_markdown
 
 
+def show_source(line: str) -> None:
+    """A "Källa: …" line as text: titles and notes in it come from the publishers, so they are
+    escaped (never Markdown or links), and dates never break across lines."""
+    st.caption(escape_markdown(keep_dates_whole(line)))
+
+
 def show_chart(
     figure: go.Figure, alt: str, meta: Mapping[str, Any], notes: list[str | None]
 ) -> None:
     """A chart with its source line and notes below it."""
     st.plotly_chart(figure, alt=alt, config={"displaylogo": False})
-    st.caption(keep_dates_whole(source_caption(meta)))
+    show_source(source_caption(meta))
     for text in notes:
         if text:
-            st.caption(text)
+            st.caption(escape_markdown(text))
 
 
 def mark_meetings(fig: go.Figure, periods: Iterable[Any], home: Home) -> str | None:
@@ -111,7 +117,7 @@ def show_prepared(prepared: Prepared, *, table_key: str | None = None) -> None:
     builds it only when asked (pages with many charts stay quick for many viewers).
     """
     st.plotly_chart(prepared.figure, alt=prepared.alt, config={"displaylogo": False})
-    st.caption(prepared.caption)
+    show_source(prepared.caption)
     for note in prepared.notes:
         # a footnote can quote a note the analyst typed: shown as text, never as Markdown
         st.caption(escape_markdown(note))

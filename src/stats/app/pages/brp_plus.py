@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from stats.app.charts import load_chart
+from stats.app.charts import load_chart, show_source
 from stats.app.common import rank_text, show_ranked_bars
 from stats.app.db import Db, load_series_with_data
 from stats.app.declared import missing_text
@@ -123,7 +123,7 @@ def show_lan(db: Db, home: str, part: str, sex: str) -> None:
         return
     st.subheader(f"{load_regions().name(home)}: alla index för {part.lower()}")
     show_table(themes_table(everything))
-    st.caption(caption(mine, home))
+    show_source(caption(mine, home))
     themes = sorted(everything["tema"].unique(), key=theme_order)
     labels = dict(zip(everything["tema"], everything["tema_label"], strict=True))
     theme = st.selectbox(

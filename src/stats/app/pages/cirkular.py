@@ -9,13 +9,13 @@ import streamlit as st
 
 from stats.analysis.circular import load_sets
 from stats.analysis.totals import total_code
-from stats.app.charts import load_chart, show_drawn, with_frame
+from stats.app.charts import load_chart, show_drawn, show_source, with_frame
 from stats.app.db import Db, load_series_with_data, reading
 from stats.app.declared import missing_text
 from stats.app.page import page
 from stats.app.tables import percent_range, show_table
 from stats.catalog.load import load_catalog
-from stats.fmt import format_number, format_percent, keep_dates_whole
+from stats.fmt import format_number, format_percent
 from stats.present.citation import source_caption
 from stats.present.spec import ChartSpec
 from stats.regions import Regions, load_regions
@@ -110,7 +110,7 @@ def show_bas_context(db: Db | None, home: str, available: set[str]) -> None:
             }
         )
     )
-    st.caption(keep_dates_whole(source_caption(meta, home=home)))
+    show_source(source_caption(meta, home=home))
 
 
 def pick(label: str, options: list[str], key: str, names: Regions | None = None) -> str:

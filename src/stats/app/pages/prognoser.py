@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from stats.analysis.projections import OUTCOME, label_vintages, passed_years, vintage_differences
-from stats.app.charts import load_chart, show_drawn, with_frame
+from stats.app.charts import load_chart, show_drawn, show_source, with_frame
 from stats.app.db import Db, load_series_with_data, reading
 from stats.app.declared import NO_DATA, missing_text
 from stats.app.page import page
 from stats.app.tables import cell, show_table
 from stats.catalog.load import load_catalog
-from stats.fmt import format_number, format_percent, keep_dates_whole
+from stats.fmt import format_number, format_percent
 from stats.present.citation import source_caption
 from stats.present.describe import NO_VALUE
 from stats.present.spec import Chart, ChartSpec
@@ -231,7 +231,7 @@ def show_printed(
     if meta is not None and not mine.empty:
         st.header("Framskriven befolkningsförändring enligt SCB:s statistiknyheter")
         show_table(mine, numeric=["Förändring, personer", "Förändring, procent"])
-        st.caption(keep_dates_whole(source_caption(meta, home=home)))
+        show_source(source_caption(meta, home=home))
 
 
 def render() -> None:
