@@ -47,7 +47,7 @@ def test_search_add_and_the_series_waits_for_refresh(
 ) -> None:
     at = open_kolada(snapshot_db, monkeypatch)
     assert not at.exception
-    assert any("6099 nyckeltal" in c.value for c in at.caption)
+    assert any("6\u00a0099 nyckeltal" in c.value for c in at.caption)
     at.text_input[0].set_value("hallbarhet").run()
     assert "**N00373** Hållbarhet \\- Kommunindex" in markdown(at)
     next(b for b in at.button if b.key == "add_N00373").click().run()

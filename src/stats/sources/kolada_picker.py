@@ -69,7 +69,7 @@ def _unit(title: str) -> str:
 
 def catalog_entry(kpi: Kpi) -> dict[str, Any]:
     """The catalog file's content for one KPI, as data."""
-    description = f"{kpi.id} {kpi.title}. {kpi.description}".strip()
+    description = f"{kpi.id} {kpi.title}. {kpi.description}".strip().rstrip(".")
     part = {"source": "kolada", "table": kpi.id, "options": {"from_year": FROM_YEAR}}
     return {
         "publisher": SOURCE_TEXT,

@@ -16,6 +16,7 @@ from stats.app.auth import expired
 from stats.app.page import page
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
+from stats.fmt import format_number
 from stats.sources.kolada_catalogue import Kpi, KpiCatalogue, load_kpi_catalogue
 from stats.sources.kolada_picker import (
     PickError,
@@ -69,10 +70,10 @@ def show_hit(kpi: Kpi, declared: set[str], catalogue: KpiCatalogue) -> None:
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(kpi.id)}** {escape_markdown(kpi.title)}")
         st.caption(escape_markdown(short(kpi.description)) or "Ingen beskrivning.")
-        facts = [TYPES.get(kpi.municipality_type, "okänd regiontyp")]
-        facts += ["per kön"] if kpi.divided_by_gender else []
-        facts += [escape_markdown(kpi.operating_area)] if kpi.operating_area else []
-        st.caption("Finns för " + ", ".join(facts) + ".")
+        facts = TYPES.get(kpi.municipality_type, "okänd regiontyp")
+        facts += ", per kön" if kpi.divided_by_gender else ""
+        area = f" Område: {escape_markdown(kpi.operating_area)}." if kpi.operating_area else ""
+        st.caption(f"Finns för {facts}.{area}")
         series_id = series_id_for(kpi.id)
         if series_id in declared:
             st.markdown(f"Finns redan som [serien `{series_id}`](serier?serie={series_id}).")
@@ -123,8 +124,9 @@ def render() -> None:
             return
         st.caption(f"Inloggad som {escape_markdown(who)}.")
         catalogue = load_kpi_catalogue(load_settings().data_dir)
+        origin = escape_markdown(catalogue.origin)
         st.caption(
-            f"Katalogen: {len(catalogue)} nyckeltal ({escape_markdown(catalogue.origin)}). "
+            f"Katalogen: {format_number(len(catalogue))} nyckeltal ({origin}). "
             "Med nätverk hämtar `stats kolada-catalogue` den senaste från Kolada."
         )
         declared = set(load_catalog().series)
