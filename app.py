@@ -24,6 +24,7 @@ NAVIGATION = {
         ("moten", "Möten", "event"),
         ("mote", "Mötet", "slideshow"),
         ("forbered", "Förbered möte", "lock"),
+        ("kolada", "Kolada-nyckeltal", "manage_search"),
     ],
     "Statistik": [
         ("befolkning", "Befolkning per månad", "groups"),

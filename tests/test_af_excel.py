@@ -1,8 +1,9 @@
 """Arbetsförmedlingen's varsel workbooks: link discovery, parsing, layout changes, failure modes.
 
-No real AF workbook is available, so the workbooks are built here with openpyxl in the layouts
-documented in src/stats/sources/af/excel.py (shape fixtures, illustrative values), and the index
-page is the hand-built tests/fixtures/af/shape/tidigare-statistik.html.
+The real AF files we hold (tests/fixtures/af/, read by tests/test_af_real.py) are Riket only,
+so the per-län workbooks are built here with openpyxl in the layouts documented in
+src/stats/sources/af/excel.py (shape fixtures, illustrative values), and the index page is the
+hand-built tests/fixtures/af/shape/tidigare-statistik.html.
 """
 
 from __future__ import annotations

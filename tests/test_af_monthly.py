@@ -41,6 +41,7 @@ from tests.adapter_faults import (
     refresh_once,
     replacing,
 )
+from tests.fixture_files import load_fixture
 from tests.store_checks import replay
 
 SERIES = "inskrivna_arbetslosa_manad"
@@ -348,11 +349,8 @@ def wrong_lan() -> bytes:
 
 
 def no_pivot_cache() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}"/>')
-    return out.getvalue()
+    """A real AF workbook whose data sit in a plain sheet: the weekly export, no pivot cache."""
+    return load_fixture("af/af_inskrivna_arbetslosa_riket_vecka_2018-2020.xlsx")
 
 
 def bad_record() -> bytes:

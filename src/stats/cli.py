@@ -35,6 +35,8 @@ from stats.ops.backup import Targets, default_archive, write_backup
 from stats.ops.restore import restore_backup
 from stats.publish.site import publish_meeting
 from stats.sources.base import Source
+from stats.sources.kolada import KoladaClient
+from stats.sources.kolada_catalogue import catalogue_path, refresh_kpi_catalogue
 from stats.sources.registry import default_sources
 from stats.store.read import latest_releases
 from stats.store.write import open_reader, open_writer
@@ -278,6 +280,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kolada_catalogue(_args: argparse.Namespace) -> int:
+    """Fetch Kolada's KPI catalogue from /v3/kpi for the picker; the old one stays on failure."""
+    data_dir = load_settings().data_dir
+    count = refresh_kpi_catalogue(KoladaClient(), data_dir)
+    err.print(f"{count} nyckeltal skrivna till {catalogue_path(data_dir)}", markup=False)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `stats` command."""
     parser = argparse.ArgumentParser(prog="stats", description="Näringslivsstatistik")
@@ -335,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("file", metavar="FIL", help="arkivet (tar.gz)")
     p.set_defaults(func=cmd_restore)
+    sub.add_parser(
+        "kolada-catalogue", help="hämta Koladas nyckeltalskatalog (/v3/kpi) till sökningen"
+    ).set_defaults(func=cmd_kolada_catalogue)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -19,13 +19,15 @@ USER_AGENT = "naringslivsstatistik/0.1 (+https://github.com/; regional statistic
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION,
-    STATS_LOG_FILE (the scheduled refresh's log, one line per series and run)."""
+    STATS_LOG_FILE (the scheduled refresh's log, one line per series and run) and
+    STATS_CATALOG_LOCAL (the deployment's own catalog files, e.g. KPIs added with the picker)."""
 
     db_path: Path
     data_dir: Path
     snapshot_dir: Path
     home_region: str
     log_file: Path = Path("data/refresh.log")
+    catalog_local_dir: Path = ROOT / "data" / "catalog.local.d"
 
     @property
     def raw_dir(self) -> Path:
@@ -42,6 +44,7 @@ def load_settings() -> Settings:
         snapshot_dir=Path(os.environ.get("STATS_SNAPSHOT_DIR", ROOT / "data" / "snapshot")),
         home_region=os.environ.get("STATS_HOME_REGION", "23"),
         log_file=Path(os.environ.get("STATS_LOG_FILE", data_dir / "refresh.log")),
+        catalog_local_dir=Path(os.environ.get("STATS_CATALOG_LOCAL", data_dir / "catalog.local.d")),
     )
 
 

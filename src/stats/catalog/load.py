@@ -2,6 +2,9 @@
 
 Errors name the file and the key. One file per source; series ids are unique across files.
 Each file declares its publisher's Swedish name once, at the top: `publisher = "SCB"`.
+After the built-in catalog.d come the deployment's own files in the local catalog folder
+(setting STATS_CATALOG_LOCAL, default <STATS_DATA_DIR>/catalog.local.d/, e.g. the KPIs added
+with the Kolada picker), validated the same way; a missing folder is an empty one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from stats.config import load_settings
 from stats.errors import CatalogError
 
 CATALOG_DIR = Path(__file__).with_name("catalog.d")
@@ -271,15 +275,36 @@ def _load_file(path: Path) -> dict[str, Series]:
     return series
 
 
-def load_catalog(path: Path = CATALOG_DIR) -> Catalog:
-    """Parse and validate a catalog file, or every *.toml in a catalog directory."""
+def local_catalog_dir() -> Path:
+    """The deployment's own catalog folder (STATS_CATALOG_LOCAL), read after catalog.d."""
+    return load_settings().catalog_local_dir
+
+
+def _load_local(path: Path, local: Path) -> dict[str, Series]:
+    """A local catalog file; its errors also name the folder it sits in."""
+    try:
+        return _load_file(path)
+    except CatalogError as exc:
+        raise CatalogError(f"{local}/{exc}") from None
+
+
+def load_catalog(path: Path = CATALOG_DIR, *, include_local: bool = True) -> Catalog:
+    """Parse and validate a catalog file, or every *.toml in a catalog directory.
+
+    The built-in directory is followed by the local catalog folder's *.toml unless
+    `include_local` is False; a series id declared twice is an error naming both files.
+    """
     paths = tuple(sorted(path.glob("*.toml"))) if path.is_dir() else (path,)
     if not paths:
         raise CatalogError(f"{path}: no catalog files (*.toml)")
+    local = local_catalog_dir() if include_local and path == CATALOG_DIR else None
+    if local is not None and local.is_dir():
+        paths += tuple(sorted(local.glob("*.toml")))
     series: dict[str, Series] = {}
     origin: dict[str, Path] = {}
     for file in paths:
-        for sid, entry in _load_file(file).items():
+        loaded = _load_local(file, local) if local and file.parent == local else _load_file(file)
+        for sid, entry in loaded.items():
             if sid in series:
                 raise CatalogError(
                     f"{file.name}: series.{sid}: already declared in {origin[sid].name}"

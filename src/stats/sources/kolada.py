@@ -40,6 +40,8 @@ LICENSE = "CC BY 4.0"
 ATTRIBUTION = "Källa: Kolada (RKA), CC BY 4.0"
 GENDERS = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
 KPI_ID = re.compile(r"[A-Z]\d{5}")
+# the raw archive keeps a part's responses in a folder named by its table id
+TABLE_ID = re.compile(r"[A-Za-z0-9_,.+-]{1,120}")
 DIMS = ("kpi", "gender")
 
 
@@ -237,6 +239,12 @@ class KoladaSource:
         group: list[RawResponse] = []
         if part.table is not None:
             table_id, kpis = part.table, [k.strip() for k in part.table.split(",") if k.strip()]
+            table_id = str(part.options.get("table_id", table_id))
+            if not TABLE_ID.fullmatch(table_id):
+                raise CatalogError(
+                    f"series {series.id!r}: Kolada table id {table_id[:40]!r}… is no short name "
+                    "for the raw archive; give options.table_id, e.g. 'brp_plus_regionindex'"
+                )
         else:
             table_id, kpis, group = self.discover_group(series, part)
         bad = [k for k in kpis if not KPI_ID.fullmatch(k)]
@@ -262,7 +270,8 @@ class KoladaSource:
             if "/kpi_groups" in path:
                 return decode_groups(series, table_id, body)
             if "/kpi/" in path:
-                return decode_kpis(series, part, table_id, body)
+                asked = path.rsplit("/kpi/", 1)[1].split(",")
+                return decode_kpis(series, part, table_id, body, asked)
         except SchemaChanged as exc:
             raise SchemaChanged(
                 f"{raw.url}: {exc}", series=series.id, table=table_id, url=raw.url
@@ -341,7 +350,30 @@ def _unit(title: str, fallback: str) -> str:
     return tail.strip() if sep and head and tail.strip() else fallback
 
 
-def decode_kpis(series: Series, part: Part, table_id: str, body: dict[str, Any]) -> Decoded:
+def check_kpis(part: Part, body: dict[str, Any], asked: Sequence[str]) -> None:
+    """Every KPI asked for is in the metadata, titled as `options.expect_title` says.
+
+    Ids declared offline (e.g. BRP+'s index KPIs, marked "verify online") thus fail with a
+    message naming the KPI when the live catalogue disagrees, instead of loading nothing.
+    """
+    titles = {str(k.get("id")): str(k.get("title") or "") for k in body["values"]}
+    missing = [k for k in asked if k and k not in titles]
+    if missing:
+        raise SchemaChanged(f"Kolada has no KPI {', '.join(missing)} (verify the ids online)")
+    expected = part.options.get("expect_title")
+    if expected is None:
+        return
+    for kpi_id, title in titles.items():
+        if not re.search(str(expected), title):
+            raise SchemaChanged(
+                f"KPI {kpi_id} is titled {title!r}; the catalog expects a title matching "
+                f"{expected!r} (verify online)"
+            )
+
+
+def decode_kpis(
+    series: Series, part: Part, table_id: str, body: dict[str, Any], asked: Sequence[str] = ()
+) -> Decoded:
     """KPI metadata `{"id", "title", "publication_date", ...}`: labels, units, updated."""
     decimals = int(part.options.get("decimals", 1))
     labels: dict[tuple[str, str], str] = {}
@@ -355,6 +387,7 @@ def decode_kpis(series: Series, part: Part, table_id: str, body: dict[str, Any])
         units[kpi["id"]] = {"base": _unit(title, series.unit), "decimals": decimals}
         if isinstance(kpi.get("publication_date"), str):
             published.append(kpi["publication_date"])
+    check_kpis(part, body, asked)
     label = "Kolada (RKA): nyckeltal " + ", ".join(k for _d, k in labels)
     meta = _meta(label, units)
     return Decoded(_frame([], series.dims), labels, meta, max(published, default=None))

@@ -261,7 +261,8 @@ def render() -> None:
         available = set() if ctx.db is None else load_series_with_data(*ctx.db)
         series = pick_series(catalog, available)
         if series.description:
-            st.markdown(series.description)
+            # a KPI added with the Kolada picker carries Kolada's own text
+            st.markdown(escape_markdown(series.description))
         if ctx.db is None or series.id not in available:
             show_no_data(series)
             return

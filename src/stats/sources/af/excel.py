@@ -2,13 +2,20 @@
 
 AF has no statistics API for varsel (redundancy notices). Its files are linked from
 https://arbetsformedlingen.se/statistik/sok-statistik/tidigare-statistik as
-`/download/18.<id>/<epoch>/<name>.xlsx`, and the id changes with every upload. So `fetch` reads
-the index page, picks the link whose file name matches the part's `options.link_pattern`
-(the newest `(?P<period>YYYY-MM)` when the pattern has that group, else exactly one link) and
-downloads it. The downloaded workbook is the raw response; `decode` reads it with openpyxl.
+`/download/18.<id>/<epoch>/<name>.xlsx` (older files `.xls`), and the id changes with every
+upload. So `fetch` reads the index page, picks the link whose file name matches the part's
+`options.link_pattern` (the newest `(?P<period>YYYY-MM)` when the pattern has that group, else
+exactly one link) and downloads it. The downloaded workbook is the raw response; `decode`
+reads it (`af.workbook`: openpyxl for xlsx, xlrd for old BIFF `.xls`).
 
-Two layouts, chosen by `options.layout`. Both come from public R scripts that read the live
-files (not from a file we hold), so both are assumptions to VERIFY online:
+Three layouts, chosen by `options.layout`:
+
+* `bransch_riket_manad`: Riket by SNI section for one month, read from a real AF file
+  (`varsel-riket-2020-01.xls`); see `af.bransch`. Two dims: SNI code and `uppgift` (varsel or
+  berörda, uppsägning / därav nedläggning / permittering). Its Summa row is checked.
+
+The other two come from public R scripts that read the live files (not from a file we hold),
+so both are assumptions to VERIFY online:
 
 * `manad_per_lan`: the file whose URL contains "varsel" and "lan" but not "bransch". One sheet
   named "Månad …" (e.g. "Månad 1992-01--2022-09"): a title block, then a header row with an
@@ -32,47 +39,41 @@ was expected, so the store is left as it was. `updated` is the workbook's own mo
 
 from __future__ import annotations
 
-import io
-import math
 import re
-import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import cache
+from datetime import date, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from stats.catalog.load import Part, Series
-from stats.errors import SchemaChanged, SourceError
 from stats.regions import load_regions
+from stats.sources.af.bransch import NOTE as NOTE_BRANSCH_RIKET
+from stats.sources.af.bransch import rows_bransch_riket_manad
 from stats.sources.af.links import (
     BASE_URL,
     SOURCE_TEXT,
     OptionReader,
     newest_workbook,
 )
+from stats.sources.af.workbook import TOTAL_ROW, Workbook, region_names, text_of
 from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 
+__all__ = ["INDEX_URL", "AfExcelSource", "parse_options", "region_names"]
+
 INDEX_URL = BASE_URL + "/statistik/sok-statistik/tidigare-statistik"
 # layout -> (series frequency it yields, default sheet-name regex, number of dims)
-LAYOUTS = {"manad_per_lan": ("month", r"^Månad", 0), "bransch_per_lan_ar": ("year", r"^\d{4}$", 1)}
+LAYOUTS = {
+    "manad_per_lan": ("month", r"^Månad", 0),
+    "bransch_per_lan_ar": ("year", r"^\d{4}$", 1),
+    "bransch_riket_manad": ("month", r"^M[aå]nad", 2),
+}
+SINGLE_SHEET = {"manad_per_lan", "bransch_riket_manad"}
+UNITS = {"bransch_riket_manad": "antal"}  # varsel and berörda personer side by side
 OPTION_KEYS = {"layout", "link_pattern", "index_url", "sheet"}
 MONTH = re.compile(r"^(\d{4})(?:-|M)(0[1-9]|1[0-2])(?:-\d{2})?$")
-MASKED = re.compile(r"^<\s*\d+$")
-NUMBER = re.compile(r"^-?\d[\d \u00a0]*(?:,\d+)?$")
-SYMBOLS = {"..", ".", "-", "–", "—"}
-RIKET_NAMES = {"riket", "sverige", "hela riket"}
-TOTAL_ROW = {"summa", "totalt", "samtliga"}
 TOTAL_SNI, UNKNOWN_SNI = "TOT", "US"
-HEADER_SCAN_ROWS = 60
-MIN_LAN_IN_HEADER = 15
 NOTE_VALUES = "Antal personer berörda av varsel om uppsägning."
 NOTE_MASKED = "Arbetsförmedlingen visar antal under 5 som <5; de saknar värde här."
 NOTE_YEARLY = (
@@ -100,6 +101,8 @@ def parse_options(series: Series, part: Part) -> AfOptions:
     frequency, default_sheet, n_dims = LAYOUTS[layout]
     if series.frequency != frequency or len(series.dims) != n_dims:
         raise opts.fail("layout", f"{layout} yields frequency {frequency!r} with {n_dims} dims")
+    if layout == "bransch_riket_manad" and list(series.regions) != ["riket"]:
+        raise opts.fail("layout", f"{layout} holds Riket only; expected regions = ['riket']")
     return AfOptions(
         layout,
         opts.pattern("link_pattern", None),
@@ -108,137 +111,14 @@ def parse_options(series: Series, part: Part) -> AfOptions:
     )
 
 
-@cache
-def region_names() -> dict[str, str]:
-    """Län names as AF may print them (full, short, with code) → SCB code, plus Riket → 00."""
-    regions = load_regions()
-    out = dict.fromkeys(RIKET_NAMES, regions.riket_code)
-    for code in regions.lan_codes:
-        full = _text(regions.name(code)).casefold()
-        short = full.removesuffix(" län").removesuffix("s")
-        for name in (full, short, short + "s"):
-            out[name] = out[f"{code} {name}"] = code
-    return out
-
-
-def _region_columns(row: Sequence[Any]) -> dict[int, str]:
-    names = region_names()
-    keys = [_text(v).casefold() for v in row]
-    return {i: names[k] for i, k in enumerate(keys) if k in names}
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else " ".join(str(value).split())
-
-
-class _Reader:
-    """One downloaded workbook; errors name the series, the file and the sheet."""
-
-    def __init__(self, series: Series, raw: RawResponse) -> None:
-        self.series = series
-        self.url = raw.url
-        self.file = unquote(urlsplit(raw.url).path.rsplit("/", 1)[-1]) or raw.url
-        self.masked = False
-        content = raw.content
-        if not content.startswith(b"PK\x03\x04"):
-            raise SourceError(
-                f"{self.file}: download is not an xlsx (zip) file: {len(content)} bytes "
-                f"starting {content[:24]!r}",
-                series=series.id,
-                url=raw.url,
-            )
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            try:
-                self.sheets = {
-                    ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets
-                }
-                modified = book.properties.modified
-            finally:
-                book.close()
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
-                EOFError, SyntaxError) as exc:  # fmt: skip
-            raise SourceError(
-                f"{self.file}: cannot read the workbook ({len(content)} bytes, truncated "
-                f"download?): {exc}",
-                series=series.id,
-                url=raw.url,
-            ) from None
-        when = modified if isinstance(modified, datetime) else None
-        self.updated = when.replace(tzinfo=when.tzinfo or UTC).isoformat() if when else None
-
-    def fail(self, sheet: str, message: str) -> SchemaChanged:
-        return SchemaChanged(
-            f"file {self.file}, sheet {sheet!r}: {message}", series=self.series.id, url=self.url
-        )
-
-    def pick_sheets(self, pattern: re.Pattern[str], layout: str) -> list[str]:
-        names = [s for s in self.sheets if pattern.search(s)]
-        if not names or (layout == "manad_per_lan" and len(names) != 1):
-            raise SchemaChanged(
-                f"file {self.file}: expected "
-                f"{'one sheet' if layout == 'manad_per_lan' else 'sheets'} named like "
-                f"'{pattern.pattern}' ({layout}), found {len(names)} among sheets "
-                f"{', '.join(repr(s) for s in self.sheets)}",
-                series=self.series.id,
-                url=self.url,
-            )
-        return names
-
-    def title(self, sheet: str) -> str:
-        """The first text in the sheet: the title block above the header."""
-        return next((_text(v) for r in self.sheets[sheet] for v in r if isinstance(v, str)), "")
-
-    def header(self, sheet: str, want_riket: bool) -> tuple[int, dict[int, str]]:
-        """(row index, column → region code) of the län header row."""
-        rows = self.sheets[sheet]
-        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-            cols = _region_columns(row)
-            if len(set(cols.values()) - {"00"}) < MIN_LAN_IN_HEADER:
-                continue
-            missing = [c for c in load_regions().lan_codes if c not in cols.values()]
-            missing += ["00 (Riket)"] if want_riket and "00" not in cols.values() else []
-            if missing:
-                raise self.fail(sheet, f"header row {i + 1} has no column for {', '.join(missing)}")
-            if len(set(cols.values())) != len(cols):
-                raise self.fail(sheet, f"header row {i + 1} names a region twice")
-            if not want_riket:
-                cols = {k: v for k, v in cols.items() if v != "00"}
-            return i, cols
-        raise self.fail(
-            sheet,
-            f"no header row naming the län (e.g. 'Stockholms län' … 'Norrbottens län') in the "
-            f"first {HEADER_SCAN_ROWS} rows",
-        )
-
-    def cell(self, sheet: str, value: Any, row: int, col: int) -> tuple[float, str | None]:
-        """A count as (value, status): numbers, '<5' masks, empty and AF's symbols."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value), None
-        text = _text(value)
-        if not text:
-            return math.nan, ".."
-        if MASKED.match(text):
-            self.masked = True
-            return math.nan, "<5"
-        if text in SYMBOLS:
-            return math.nan, text
-        if NUMBER.match(text):
-            return float(text.replace(" ", "").replace("\u00a0", "").replace(",", ".")), None
-        where = f"{get_column_letter(col + 1)}{row + 1}"
-        raise self.fail(sheet, f"cell {where} holds {text!r}; expected a count, '<5' or empty")
-
-
 def _month(value: Any) -> str | None:
     if isinstance(value, datetime | date):
         return f"{value.year}M{value.month:02d}"
-    m = MONTH.match(_text(value))
+    m = MONTH.match(text_of(value))
     return f"{m.group(1)}M{m.group(2)}" if m else None
 
 
-def _rows_manad_per_lan(book: _Reader, sheet: str, want_riket: bool) -> list[tuple[Any, ...]]:
+def _rows_manad_per_lan(book: Workbook, sheet: str, want_riket: bool) -> list[tuple[Any, ...]]:
     start, cols = book.header(sheet, want_riket)
     # rows that are not months but carry numbers may only be year or total subtotals
     subtotal = re.compile(rf"^\d{{4}}$|{'|'.join(TOTAL_ROW)}")
@@ -250,7 +130,7 @@ def _rows_manad_per_lan(book: _Reader, sheet: str, want_riket: bool) -> list[tup
         first = row[period_col] if 0 <= period_col < len(row) else None
         period = _month(first)
         if period is None:
-            if any(_text(v) for v in values) and not subtotal.search(_text(first).casefold()):
+            if any(text_of(v) for v in values) and not subtotal.search(text_of(first).casefold()):
                 raise book.fail(sheet, f"row {r + 1} starts {first!r}; expected a month YYYY-MM")
             continue
         if period in seen:
@@ -265,7 +145,7 @@ def _rows_manad_per_lan(book: _Reader, sheet: str, want_riket: bool) -> list[tup
 
 
 def _rows_bransch_per_lan_ar(
-    book: _Reader, sheet: str, dim: str, want_riket: bool, labels: dict[tuple[str, str], str]
+    book: Workbook, sheet: str, dim: str, want_riket: bool, labels: dict[tuple[str, str], str]
 ) -> list[tuple[Any, ...]]:
     start, cols = book.header(sheet, want_riket)
     code_col, name_col = min(cols) - 2, min(cols) - 1
@@ -276,7 +156,7 @@ def _rows_bransch_per_lan_ar(
     out: list[tuple[Any, ...]] = []
     seen: set[str] = set()
     for r, row in enumerate(book.sheets[sheet][start + 1 :], start + 1):
-        code, name = (_text(row[c]) if c < len(row) else "" for c in (code_col, name_col))
+        code, name = (text_of(row[c]) if c < len(row) else "" for c in (code_col, name_col))
         if not code and not name:
             continue
         total = TOTAL_ROW & {code.casefold(), name.casefold()}
@@ -311,14 +191,16 @@ class AfExcelSource:
 
     def decode(self, series: Series, part: Part, table_id: str, raw: RawResponse) -> Decoded:
         opts = parse_options(series, part)
-        book = _Reader(series, raw)
+        book = Workbook(series, raw)
         want_riket = "riket" in series.regions or load_regions().riket_code in series.regions
-        sheets = book.pick_sheets(opts.sheet, opts.layout)
+        sheets = book.pick_sheets(opts.sheet, opts.layout, opts.layout in SINGLE_SHEET)
         labels: dict[tuple[str, str], str] = {}
         rows: list[tuple[Any, ...]] = []
         for sheet in sheets:
             if opts.layout == "manad_per_lan":
                 rows += _rows_manad_per_lan(book, sheet, want_riket)
+            elif opts.layout == "bransch_riket_manad":
+                rows += rows_bransch_riket_manad(book, sheet, series.dims, labels)
             else:
                 rows += _rows_bransch_per_lan_ar(book, sheet, series.dims[0], want_riket, labels)
         columns = ["region_code", "period", *series.dims, "value", "status"]
@@ -327,7 +209,7 @@ class AfExcelSource:
         regions = load_regions()
         labels.update({("region", c): regions.name(c) for c in frame["region_code"].unique()})
         labels.update({("period", p): p for p in frame["period"].unique()})
-        notes = {NOTE_VALUES: False}
+        notes = {NOTE_BRANSCH_RIKET if opts.layout == "bransch_riket_manad" else NOTE_VALUES: False}
         notes.update({NOTE_YEARLY: False} if opts.layout == "bransch_per_lan_ar" else {})
         notes.update({NOTE_MASKED: True} if book.masked else {})
         meta = {
@@ -335,7 +217,7 @@ class AfExcelSource:
             "source": SOURCE_TEXT,
             "notes": list(notes),
             "note_mandatory": list(notes.values()),
-            "units": {"varsel": {"base": "personer", "decimals": 0}},
+            "units": {"varsel": {"base": UNITS.get(opts.layout, "personer"), "decimals": 0}},
             "file": book.file,
             "sheets": sheets,
         }

@@ -1,4 +1,4 @@
-"""Arbetsförmedlingen's index pages: find the newest matching xlsx link and download it.
+"""Arbetsförmedlingen's index pages: find the newest matching xlsx (or xls) link, download it.
 
 AF's files are linked as `/download/18.<id>/<epoch>/<name>.xlsx`, and the id changes with every
 upload, so a part names its file by a regex on the file name (`options.link_pattern`), read
@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 BASE_URL = "https://arbetsformedlingen.se"
 SOURCE_TEXT = "Arbetsförmedlingen"
-LINK = re.compile(r"""(?:https?://[^\s"'<>]+)?/download/[^\s"'<>]+?\.xlsx\b""", re.IGNORECASE)
+# xlsx, and old .xls for the files AF published before it moved to xlsx
+LINK = re.compile(r"""(?:https?://[^\s"'<>]+)?/download/[^\s"'<>]+?\.xlsx?\b""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class OptionReader:
 
 
 def find_xlsx_links(html: str, page_url: str) -> list[Link]:
-    """Every distinct `/download/…/<name>.xlsx` URL in the page, absolute, in page order."""
+    """Every distinct `/download/…/<name>.xlsx` (or `.xls`) URL in the page, absolute, in order."""
     urls = dict.fromkeys(urljoin(page_url, m.group(0)) for m in LINK.finditer(html))
     return [Link(u, unquote(urlsplit(u).path.rsplit("/", 1)[-1]), None) for u in urls]
 

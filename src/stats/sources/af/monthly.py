@@ -40,9 +40,9 @@ import pandas as pd
 from stats.catalog.load import Part, Series
 from stats.errors import CatalogError
 from stats.regions import load_regions
-from stats.sources.af.excel import region_names
 from stats.sources.af.links import BASE_URL, SOURCE_TEXT, OptionReader, newest_workbook
 from stats.sources.af.pivot import PivotWorkbook, Value, count_status
+from stats.sources.af.workbook import region_names
 from stats.sources.base import Decoded, FetchedPart, FetchRequest
 from stats.sources.http import HttpClient, RateLimit, RawResponse
 
