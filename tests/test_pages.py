@@ -85,6 +85,20 @@ def test_serier_default_renders(snapshot_db: Path, monkeypatch: pytest.MonkeyPat
     assert options[0].split(" · ")[0] in {"Arbetsförmedlingen", "SCB"}
 
 
+@pytest.mark.parametrize("home", ["20", "09"])
+def test_serier_opens_on_a_series_of_the_home_lan(
+    home: str, snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not on Arbetsförmedlingen Jämtland's press-release figures (declared for "23" only)."""
+    monkeypatch.setenv("STATS_HOME_REGION", home)
+    at = open_page(snapshot_db, monkeypatch, SERIER)
+    assert not at.exception
+    chosen = load_catalog().series[str(at.selectbox(key="serie").value)]
+    assert set(chosen.regions) & {"hemlan", "hemlan_kommuner", "grannlan", "lan", home}
+    assert "Jämtland" not in chosen.title
+    assert any(c.startswith("Källa: ") for c in captions(at))
+
+
 def test_serier_konkurser_caption_and_table(
     snapshot_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,7 @@ from stats.fmt import format_period
 from stats.present.citation import ckm_note, declared_publisher
 from stats.present.describe import frame_alt_text, symbol_key, value_decimals, value_frame
 from stats.present.figures import bar_figure, line_figure
-from stats.regions import Home, load_regions
+from stats.regions import HOME_SETS, Home, load_regions
 from stats.store.read import series_codes, series_frame, series_labels, series_meta
 from stats.text import escape_markdown
 
@@ -66,6 +66,17 @@ def load_rows(
         return series_frame(con, series_id, list(regions), dict(dims))
 
 
+def first_for_home(ordered: list[Series]) -> str:
+    """The series the page opens on: the first whose regions include the home län (its own
+    set, all 21 län or its code), so no region opens on another län's figures."""
+    home = load_settings().home_region
+    for series in ordered:
+        regions = set(series.regions)
+        if regions & {*HOME_SETS, "lan", home}:
+            return series.id
+    return ordered[0].id
+
+
 def pick_series(catalog: Catalog, available: set[str]) -> Series:
     """Select box of every series, prefixed by its publisher; series with data come first."""
     ordered = ordered_series(catalog, available)
@@ -79,7 +90,7 @@ def pick_series(catalog: Catalog, available: set[str]) -> Series:
     # the series id in the URL (?serie=konkurser_lan_regionfakta) makes a view linkable
     if st.session_state.get(SERIES_KEY) not in ids:
         wanted = st.query_params.get(SERIES_KEY)
-        st.session_state[SERIES_KEY] = wanted if wanted in ids else ids[0]
+        st.session_state[SERIES_KEY] = wanted if wanted in ids else first_for_home(ordered)
     chosen = str(st.selectbox("Serie", ids, format_func=label, key=SERIES_KEY))
     st.query_params[SERIES_KEY] = chosen
     return catalog.series[chosen]
