@@ -14,7 +14,7 @@ from stats.app.prepare.details import choose, edit_details, freeze_section, impo
 from stats.app.prepare.gallery_view import show_gallery
 from stats.app.prepare.highlight_form import edit_highlights
 from stats.app.prepare.signin import sign_out, signed_in
-from stats.app.prepare.state import draft_of, show_flash
+from stats.app.prepare.state import draft_of, show_flash, sync_widgets
 from stats.app.prepare.swedish import swedish_widgets
 from stats.meetings.files import list_meetings, meetings_dir
 from stats.text import escape_markdown
@@ -35,8 +35,10 @@ def render() -> None:
         chosen = choose(list_meetings(meetings_dir(), ctx.home), ctx.home)
         if chosen is None:
             return
+        draft = draft_of(chosen)
+        sync_widgets(draft)
         # every typed text is read before any button may change the draft
-        edited = edit_highlights(edit_details(draft_of(chosen)), ctx)
+        edited = edit_highlights(edit_details(draft), ctx)
         edit_charts(edited, ctx)
         show_gallery(edited, ctx)
         st.divider()

@@ -65,7 +65,7 @@ def notes(meeting: Meeting, spec: ChartSpec, i: int) -> None:
         cols[0].markdown(escape_markdown(f"{note.at}: {note.text}"))
         if cols[1].button("Ta bort", key=f"note_rm{i}_{j}"):
             keep_and_rerun(remove_note(meeting, i, j))
-    cols = st.columns([2, 4, 1], vertical_alignment="bottom")
+    cols = st.columns([2, 3, 2], vertical_alignment="bottom")
     at = cols[0].text_input("Datum eller period", key=f"note_at{i}", placeholder="2020-03")
     text = cols[1].text_input(
         "Text", key=f"note_text{i}", max_chars=NOTE_MAX, placeholder="t.ex. Pandemin"

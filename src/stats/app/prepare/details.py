@@ -10,7 +10,7 @@ import streamlit as st
 
 from stats.app.db import open_database, reading
 from stats.app.meeting_common import KIND_TEXT
-from stats.app.prepare.state import flash, forget_positional, keep
+from stats.app.prepare.state import flash, keep
 from stats.app.prepare.swedish import UPLOAD_KEY
 from stats.catalog.load import load_catalog
 from stats.config import load_settings, today
@@ -79,7 +79,6 @@ def save(meeting: Meeting, who: str) -> None:
         st.error(escape_markdown(str(exc)))
         return
     keep(saved)
-    forget_positional()
     flash(f"Sparat (version {saved.revision}).")
     st.rerun()
 

@@ -22,7 +22,7 @@ from stats.app.prepare.drafting import (
     parse_period,
     tie_claim,
 )
-from stats.app.prepare.state import NEW_KEY, keep_and_rerun
+from stats.app.prepare.state import NEW_KEY, highlight_key, keep_and_rerun
 from stats.fmt import format_period
 from stats.meetings.model import Claim, Highlight, Meeting, meeting_place
 from stats.regions import Home, load_regions
@@ -153,7 +153,7 @@ def edit_highlights(meeting: Meeting, ctx: PageContext) -> Meeting:
     slots, items = [], []
     for i, h in enumerate(meeting.highlights):
         slots.append(st.container(border=True))
-        text = slots[-1].text_area(f"Höjdpunkt {i + 1}", h.text, key=f"hl_{meeting.date}_{i}")
+        text = slots[-1].text_area(f"Höjdpunkt {i + 1}", key=highlight_key(meeting, i))
         items.append(replace(h, text=text))
     new = st.text_area("Ny höjdpunkt", key=f"{NEW_KEY}{meeting.date}").strip()
     edited = replace(meeting, highlights=(*items, *([Highlight(text=new)] if new else [])))

@@ -26,6 +26,8 @@ def load_preview(
         return None
     fig = figure(chart)
     fig.update_layout(template="none", height=height, margin={"l": 40, "r": 10, "t": 60, "b": 40})
+    # the period axis names itself by its ticks; its title would sit on the legend when small
+    fig.update_xaxes(title_text=None)
     return fig
 
 

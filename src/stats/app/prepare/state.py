@@ -10,10 +10,13 @@ import streamlit as st
 from stats.meetings.model import Meeting
 
 DRAFTS = "prepare_drafts"
-# widgets drawn per highlight or chart by position: after a change of the draft they start
-# again from it, so no widget keeps the text of the item that used to sit in its place
+# after a change of the draft the next run sets the texts of the widgets drawn per highlight or
+# chart from it (Session State set before a widget is drawn also updates the browser), so no
+# widget keeps the text of the item that used to sit in its place
+RESYNC = "prepare_resync"
+HIGHLIGHT_KEY = "hl_"
 NEW_KEY = "new_highlight_"
-POSITIONAL = ("hl_", "tie_", "note_", NEW_KEY)
+NOTE_KEYS = ("note_at", "note_text")
 FLASH = "prepare_flash"
 
 
@@ -24,21 +27,31 @@ def draft_of(meeting: Meeting) -> Meeting:
 
 
 def keep(meeting: Meeting) -> None:
-    """Remember `meeting` as the session's edited version (after a save: the saved one)."""
+    """Remember `meeting` as the session's edited version; the next run shows its texts."""
     st.session_state.setdefault(DRAFTS, {})[meeting.date] = meeting
-
-
-def forget_positional() -> None:
-    """Drop the positional widgets' state (the draft holds what they showed)."""
-    for key in [k for k in st.session_state if str(k).startswith(POSITIONAL)]:
-        del st.session_state[key]
+    st.session_state[RESYNC] = True
 
 
 def keep_and_rerun(meeting: Meeting) -> NoReturn:
     """Remember the edit (made from what the widgets show) and draw the page again with it."""
     keep(meeting)
-    forget_positional()
     st.rerun()
+
+
+def highlight_key(meeting: Meeting, i: int) -> str:
+    return f"{HIGHLIGHT_KEY}{meeting.date}_{i}"
+
+
+def sync_widgets(meeting: Meeting) -> None:
+    """Before any widget is drawn: the texts from the draft after a change, else as typed."""
+    resync = bool(st.session_state.pop(RESYNC, False))
+    for i, h in enumerate(meeting.highlights):
+        if resync or highlight_key(meeting, i) not in st.session_state:
+            st.session_state[highlight_key(meeting, i)] = h.text
+    if resync:
+        st.session_state[f"{NEW_KEY}{meeting.date}"] = ""
+        for key in [k for k in st.session_state if str(k).startswith(NOTE_KEYS)]:
+            st.session_state[key] = ""
 
 
 def flash(message: str) -> None:
