@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from stats.analysis.indicators import load_indicators, open_scope
-from stats.present.gallery import Entry, gallery_entries, read_gallery, search
+from stats.present.gallery import Entry, draw_many, gallery_entries, read_gallery, search
+from stats.present.spec import draw
 from stats.store.write import open_reader
 
 BANKRUPTCY_MEASURES = {"konkurser", "anstallda_konkurser", "konkurser_regionfakta"}
@@ -89,3 +90,21 @@ def test_lediga_finds_the_vacancy_charts() -> None:
 def test_a_slice_without_values_is_not_offered() -> None:
     empty = vacancies("varsel").assign(value=None)
     assert gallery_entries({"manadsforandring": empty}, "23") == []
+
+
+def test_drawing_many_at_once_draws_each_as_alone(snapshot_db: Path) -> None:
+    con = open_reader(snapshot_db)
+    try:
+        scope = open_scope(con)
+        specs = [e.spec for e in read_gallery(scope, "23")]
+        alone = [draw(scope, spec, "23") for spec in specs]
+        scope.close()
+        scope = open_scope(con)
+        together = draw_many(scope, specs, "23")
+        scope.close()
+    finally:
+        con.close()
+    assert len(together) == len(alone) == 25
+    for one, many in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(one.frame, many.frame)
+        assert one.metas == many.metas

@@ -16,7 +16,7 @@ import pandas as pd
 
 from stats.analysis.indicators import Indicator, load_indicators, run_indicator
 from stats.catalog.load import load_catalog
-from stats.present.spec import ChartKind, ChartSpec, slug
+from stats.present.spec import Chart, ChartKind, ChartSpec, draw, slug
 from stats.regions import Home, load_regions
 
 
@@ -223,3 +223,43 @@ def read_gallery(scope: duckdb.DuckDBPyConnection, home: Home) -> list[Entry]:
 def search(entries: list[Entry], query: str) -> list[Entry]:
     """The entries whose words hold every word of `query`; all of them for an empty query."""
     return [e for e in entries if e.matches(query)]
+
+
+def _held_rows(specs: list[ChartSpec]) -> tuple[str, list[str]]:
+    """A where clause matching the rows of any of the specs' filters, and its parameters."""
+    if any(not spec.filters for spec in specs):
+        return "true", []
+    clauses, params = [], []
+    for spec in dict.fromkeys(specs):
+        clauses.append(" and ".join(f'cast("{c}" as varchar) = ?' for c, _ in spec.filters))
+        params += [value for _, value in spec.filters]
+    return " or ".join(f"({c})" for c in clauses), params
+
+
+def hold_indicators(scope: duckdb.DuckDBPyConnection, specs: list[ChartSpec]) -> None:
+    """Run each indicator's SQL once into a temporary table of the same name in this scope,
+    keeping only the rows the specs' filters select.
+
+    Many charts of one indicator (16 BRP+ themes) then read a few rows instead of running its
+    SQL again per chart. The scope then serves only these specs: it is the gallery's own and
+    closed after drawing them.
+    """
+    indicators = load_indicators()
+    by_indicator: dict[str, list[ChartSpec]] = {}
+    for spec in specs:
+        by_indicator.setdefault(spec.indicator, []).append(spec)
+    for ind_id, wanted in by_indicator.items():
+        if indicators[ind_id].materialize:
+            continue
+        where, params = _held_rows(wanted)
+        scope.execute(
+            f"create temp table held_{ind_id} as select * from {ind_id} where {where}", params
+        )
+        scope.execute(f"drop view {ind_id}")
+        scope.execute(f"alter table held_{ind_id} rename to {ind_id}")
+
+
+def draw_many(scope: duckdb.DuckDBPyConnection, specs: list[ChartSpec], home: Home) -> list[Chart]:
+    """Every spec drawn over one scope, each indicator run once (`hold_indicators`)."""
+    hold_indicators(scope, specs)
+    return [draw(scope, spec, home) for spec in specs]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from stats.app.db import Db, latest_scope
+from stats.app.db import latest_scope
 from stats.app.page import PageContext
 from stats.app.prepare.drafting import add_chart
-from stats.app.prepare.preview import preview
+from stats.app.prepare.preview import load_previews, show_figure
 from stats.app.prepare.state import keep_and_rerun
 from stats.meetings.model import Meeting, meeting_place
 from stats.present.gallery import Entry, read_gallery
@@ -43,12 +44,12 @@ def page_of(hits: list[tuple[int, Entry]], query: str) -> list[tuple[int, Entry]
     return hits[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
 
 
-def card(meeting: Meeting, number: int, entry: Entry, db: Db, home: Home) -> None:
+def card(meeting: Meeting, number: int, entry: Entry, fig: go.Figure | None) -> None:
     """One offered chart: title, region set, preview and "Lägg till i mötet"."""
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(entry.spec.title)}**")
         st.caption(escape_markdown(entry.view.capitalize()))
-        preview(entry.spec, db, home, key=f"gallery_preview{number}", height=GALLERY_HEIGHT)
+        show_figure(fig, key=f"gallery_preview{number}")
         present = entry.spec in meeting.charts
         label = "Finns i mötet" if present else "Lägg till i mötet"
         if st.button(label, key=f"gallery_add{number}", disabled=present):
@@ -73,8 +74,10 @@ def show_gallery(meeting: Meeting, ctx: PageContext) -> None:
         return
     st.caption(f"{len(hits)} av {len(entries)} diagram med data.")
     shown = page_of(hits, query)
+    specs = tuple(entry.spec for _, entry in shown)
+    figures = load_previews(*ctx.db, specs, home, GALLERY_HEIGHT)
     for start in range(0, len(shown), COLUMNS):
-        row = shown[start : start + COLUMNS]
-        for col, (number, entry) in zip(st.columns(COLUMNS), row, strict=False):
+        row = zip(shown[start : start + COLUMNS], figures[start : start + COLUMNS], strict=True)
+        for col, ((number, entry), fig) in zip(st.columns(COLUMNS), row, strict=False):
             with col:
-                card(meeting, number, entry, ctx.db, home)
+                card(meeting, number, entry, fig)
