@@ -130,6 +130,11 @@ def test_an_edited_suggestion_keeps_its_claim_and_is_still_checked(
     assert not at.exception
     # the check stays under the edited words, with Regionfakta's 11 → 3
     assert "✅ Stöds: Jämtlands län, 2021-04: 3 jämfört med 11 i 2021-03" in captions(at)
+    # and its tie form starts from the claim
+    form = f"tie_{SEPTEMBER}_{len(boxes) - 1}_"
+    assert at.selectbox(key=f"{form}comparison").value == "previous_month"
+    assert at.selectbox(key=f"{form}expected").value == "betydligt färre"
+    assert at.text_input(key=f"{form}period").value == "2021-04"
     # a change elsewhere (a note on the chart) keeps both the words and the claim
     at.text_input(key="note_at0").set_value("2020-03")
     at.text_input(key="note_text0").set_value("Pandemin")

@@ -107,8 +107,31 @@ def claim_form(meeting: Meeting, i: int, db: Db, home: Home) -> Claim | None:
         return None
 
 
+def prefill(meeting: Meeting, i: int) -> None:
+    """The form of a highlight already tied to data starts from its claim (once)."""
+    claim = meeting.highlights[i].claim
+    charts = [(s.indicator, s.filters) for s in meeting.charts]
+    if claim is None or (claim.indicator, claim.filters) not in charts:
+        return
+    prefix = f"tie_{meeting.date}_{i}_"
+    spec = meeting.charts[charts.index((claim.indicator, claim.filters))]
+    values: dict[str, object] = {
+        "chart": meeting.charts.index(spec),
+        "comparison": claim.comparison,
+        "period": format_period(claim.period) if claim.period else "",
+        "expected": claim.expected,
+    }
+    if claim.region in claim_regions(spec):
+        values["region"] = claim.region
+    for name, bound in (("low", claim.low), ("high", claim.high)):
+        values[name] = "" if bound is None else str(bound).replace(".", ",")
+    for name, value in values.items():
+        st.session_state.setdefault(f"{prefix}{name}", value)
+
+
 def tie_form(meeting: Meeting, i: int, db: Db, home: Home) -> None:
     """The form that ties highlight `i` to a chart, with the check shown as it is filled in."""
+    prefill(meeting, i)
     claim = claim_form(meeting, i, db, home)
     if claim is None:
         return
