@@ -1,0 +1,66 @@
+"""The meeting being edited, kept per session until it is saved: charts added, moved and
+removed, notes and claims live here between reruns; typed text lives in the widgets."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import streamlit as st
+
+from stats.meetings.model import Meeting
+
+DRAFTS = "prepare_drafts"
+# after a change of the draft the next run sets the texts of the widgets drawn per highlight or
+# chart from it (Session State set before a widget is drawn also updates the browser), so no
+# widget keeps the text of the item that used to sit in its place
+RESYNC = "prepare_resync"
+HIGHLIGHT_KEY = "hl_"
+NEW_KEY = "new_highlight_"
+NOTE_KEYS = ("note_at", "note_text")
+FLASH = "prepare_flash"
+
+
+def draft_of(meeting: Meeting) -> Meeting:
+    """The session's edited version of `meeting` (the meeting itself the first time)."""
+    drafts: dict[str, Meeting] = st.session_state.setdefault(DRAFTS, {})
+    return drafts.setdefault(meeting.date, meeting)
+
+
+def keep(meeting: Meeting) -> None:
+    """Remember `meeting` as the session's edited version; the next run shows its texts."""
+    st.session_state.setdefault(DRAFTS, {})[meeting.date] = meeting
+    st.session_state[RESYNC] = True
+
+
+def keep_and_rerun(meeting: Meeting) -> NoReturn:
+    """Remember the edit (made from what the widgets show) and draw the page again with it."""
+    keep(meeting)
+    st.rerun()
+
+
+def highlight_key(meeting: Meeting, i: int) -> str:
+    return f"{HIGHLIGHT_KEY}{meeting.date}_{i}"
+
+
+def sync_widgets(meeting: Meeting) -> None:
+    """Before any widget is drawn: the texts from the draft after a change, else as typed."""
+    resync = bool(st.session_state.pop(RESYNC, False))
+    for i, h in enumerate(meeting.highlights):
+        if resync or highlight_key(meeting, i) not in st.session_state:
+            st.session_state[highlight_key(meeting, i)] = h.text
+    if resync:
+        st.session_state[f"{NEW_KEY}{meeting.date}"] = ""
+        for key in [k for k in st.session_state if str(k).startswith(NOTE_KEYS)]:
+            st.session_state[key] = ""
+
+
+def flash(message: str) -> None:
+    """A success message for the next run (after `st.rerun`)."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    """The message `flash` left, once."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)

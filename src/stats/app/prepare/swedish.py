@@ -1,0 +1,58 @@
+"""Swedish in place of the widget texts Streamlit only has in English (upload, Enter hints).
+
+Streamlit cannot set the file uploader's texts ("Upload", "200MB per file"; the pull request
+that proposed parameters for them, streamlit/streamlit#10042, was closed unmerged) nor the
+input hints ("Press Enter to apply"). The workaround is
+CSS: the English text nodes are hidden (`display: none`, so neither the screen nor a screen
+reader shows them) and the Swedish text is generated content (`::after`), which both show.
+The uploader's rules are scoped by its key class `st-key-<key>`. The DOM is Streamlit 1.67's;
+`tests/test_browser_forbered.py` reads the rendered page and fails if English comes back.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+UPLOAD_KEY = "sni_fil"
+UPLOADER = f".st-key-{UPLOAD_KEY}"
+HINTS = {
+    "stTextInput": "Tryck Enter för att använda",
+    "stTextArea": "Tryck Ctrl+Enter för att använda",
+}
+FORM_HINT = "Tryck Enter för att skicka"
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal; the texts are ours, but quotes and backslashes are escaped."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def uploader_rules(limit_mb: int, types: str) -> str:
+    """Rules that turn the SNI uploader's button and limits line Swedish."""
+    zone = f"{UPLOADER} [data-testid='stFileUploaderDropzoneInstructions']"
+    button = f"{UPLOADER} [data-testid='stFileUploaderDropzone'] button"
+    line = f"Dra och släpp en fil här • högst {limit_mb} MB per fil • {types}"
+    label = _css_text("Välj fil")
+    return (
+        f"{zone} span {{ display: none; }}\n"
+        f"{zone} > div::after {{ content: {_css_text(line)}; }}\n"
+        f"{button} [data-testid='stMarkdownContainer'] p {{ display: none; }}\n"
+        f"{button} [data-testid='stMarkdownContainer']::after {{ content: {label}; }}\n"
+    )
+
+
+def hint_rules() -> str:
+    """Rules that turn the text fields' Enter hints Swedish (forms say "skicka")."""
+    hint = "[data-testid='InputInstructions']"
+    rules = [f"{hint} > span {{ display: none; }}"]
+    for widget, text in HINTS.items():
+        rules.append(f"[data-testid='{widget}'] {hint}::after {{ content: {_css_text(text)}; }}")
+    form = f"[data-testid='stForm'] [data-testid='stTextInput'] {hint}::after"
+    rules.append(f"{form} {{ content: {_css_text(FORM_HINT)}; }}")
+    return "\n".join(rules) + "\n"
+
+
+def swedish_widgets(types: str = "CSV, XLSX") -> None:
+    """Put the rules on the page (a style element takes no space)."""
+    limit = int(st.get_option("server.maxUploadSize"))
+    st.html(f"<style>\n{uploader_rules(limit, types)}{hint_rules()}</style>")
