@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from stats.app.page import page
+from stats.app.prepare.changes import show_changes, show_minutes
 from stats.app.prepare.chart_list import edit_charts
 from stats.app.prepare.details import choose, edit_details, freeze_section, import_section, save
 from stats.app.prepare.gallery_view import show_gallery
@@ -39,6 +40,7 @@ def render() -> None:
         sync_widgets(draft)
         # every typed text is read before any button may change the draft
         edited = edit_highlights(edit_details(draft), ctx)
+        show_changes(edited, ctx)
         edit_charts(edited, ctx)
         show_gallery(edited, ctx)
         st.divider()
@@ -46,6 +48,7 @@ def render() -> None:
         if st.button("Spara", type="primary"):
             save(edited, who)
         freeze_section(edited, who, ctx.home)
+        show_minutes(edited)
         import_section()
 
 
