@@ -59,6 +59,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/indicators.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python -m bench.meeting
+	$(BIN)/python -m bench.suggest
+	$(BIN)/python -m bench.gallery
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/refresh.py
