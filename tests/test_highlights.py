@@ -19,7 +19,7 @@ from stats.analysis.highlights import (
 from stats.analysis.indicators import open_scope
 from stats.meetings.files import load_meeting
 from stats.meetings.model import Claim, Highlight, Meeting, freeze
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.test_meetings import KONKURSER, SEEDS, add_release
 
 
