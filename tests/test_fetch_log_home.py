@@ -22,6 +22,7 @@ from stats.store.read import series_overview
 from stats.store.read_runs import due_state
 from stats.store.schema import ANY_HOME, use_home
 from stats.store.write import open_writer
+from tests.store_checks import query
 from tests.test_jobtech import write_catalog
 from tests.test_store_home import refresh_for, served_regions
 
@@ -112,14 +113,6 @@ def test_a_refresh_for_23_is_no_attempt_for_20(
     assert attempt is not None and attempt[1] == "new release"
     assert last_attempt(db, "20", "stock") is None
     assert served_regions(db, "20") == []
-
-
-def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def make_old_file(db: Path) -> None:
