@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from stats.analysis.highlights import threshold_rows
 from stats.analysis.indicators import load_indicators
 from stats.analysis.suggest import Suggestion, suggest_chart
+from stats.analysis.wording import threshold_rows
 from stats.app.auth import (
     FREE_ATTEMPTS_PROCESS,
     SESSION_HOURS,
