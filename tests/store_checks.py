@@ -12,7 +12,8 @@ import pandas as pd
 import responses
 
 from stats.ingest.refresh import Outcome
-from stats.store.write import open_reader, open_writer
+from stats.store.dbfile import open_reader
+from stats.store.write import open_writer
 
 T = TypeVar("T")
 

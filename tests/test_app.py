@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from stats.analysis.indicators import run_query
 from stats.config import ROOT
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.test_pages import shown
 
 APP = str(ROOT / "app.py")

@@ -18,8 +18,8 @@ import pytest
 from stats.cli import main
 from stats.ops.backup import Targets, write_backup
 from stats.ops.restore import BadArchive, restore_backup
-from stats.store.dbfile import DamagedDatabase
-from stats.store.write import db_signature, open_reader, open_writer
+from stats.store.dbfile import DamagedDatabase, db_signature, open_reader
+from stats.store.write import open_writer
 from tests.conftest import LOADED_AT
 from tests.store_checks import query
 

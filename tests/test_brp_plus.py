@@ -9,7 +9,7 @@ import pytest
 
 from stats.analysis.indicators import open_scope, run_indicator
 from stats.present.spec import ChartSpec, caption, draw
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.test_indicator_pages import captions, table_of
 from tests.test_pages import normalise, open_page
 

@@ -28,7 +28,7 @@ from stats.meetings.markers import earlier_meetings, meeting_markers, page_meeti
 from stats.present.describe import alt_text, chart_table
 from stats.present.figures import figure, line_figure
 from stats.present.spec import Chart, ChartNote, ChartSpec, draw, footnotes
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 
 PAGES = ROOT / "src" / "stats" / "app" / "pages"
 POPULATION = ChartSpec(

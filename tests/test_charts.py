@@ -12,8 +12,8 @@ from stats.fmt import format_period
 from stats.present.citation import ckm_note, source_caption
 from stats.present.describe import frame_alt_text, value_decimals, value_frame
 from stats.present.figures import bar_figure, line_figure
+from stats.store.dbfile import open_reader
 from stats.store.read import series_meta
-from stats.store.write import open_reader
 
 NBSP = "\u00a0"
 CAPTION = (

@@ -19,7 +19,7 @@ from stats.present.spec import (
     footnotes,
     spec_from_dict,
 )
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 
 KONKURSER = {
     "indicator": "manadsforandring",

@@ -19,8 +19,8 @@ import pytest
 
 from stats.cli import main
 from stats.errors import StoreError
-from stats.store.dbfile import DamagedDatabase, check_database
-from stats.store.write import open_reader, open_writer
+from stats.store.dbfile import DamagedDatabase, check_database, open_reader
+from stats.store.write import open_writer
 from tests.fake_pxweb import FakePxWeb, running
 from tests.load_run import client_for, load_catalog_for_fake
 from tests.store_checks import dump, query

@@ -15,7 +15,7 @@ from pathlib import Path
 from stats.meetings.draft import draft_changes, previous_frozen
 from stats.meetings.files import list_meetings, load_meeting, meeting_path, save_meeting
 from stats.meetings.model import freeze
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.store_checks import add_release
 from tests.test_forbered_suggest import KONKURSER
 from tests.test_suggest_sets import PROGNOS, _add_vintages

@@ -31,7 +31,7 @@ from stats.export.tables_export import csv_number, number_format, sheet_names
 from stats.fmt import NBSP, format_number
 from stats.present.describe import chart_table, value_cell
 from stats.present.spec import Chart, caption, draw, spec_from_dict
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.app_tables import table_cell
 
 DATE = "2024-06-17"

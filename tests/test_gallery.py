@@ -11,7 +11,7 @@ import pytest
 from stats.analysis.indicators import load_indicators, open_scope
 from stats.present.gallery import Entry, draw_many, gallery_entries, read_gallery, search
 from stats.present.spec import draw
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 
 BANKRUPTCY_MEASURES = {"konkurser", "anstallda_konkurser", "konkurser_regionfakta"}
 

@@ -9,17 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from stats.analysis.highlights import (
-    check_claim,
-    check_highlights,
-    threshold_rows,
-    wording,
-    wordings,
-)
+from stats.analysis.highlights import check_claim, check_highlights
 from stats.analysis.indicators import open_scope
+from stats.analysis.wording import threshold_rows, wording, wordings
 from stats.meetings.files import load_meeting
 from stats.meetings.model import Claim, Highlight, Meeting, freeze
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.test_meetings import KONKURSER, SEEDS, add_release
 
 

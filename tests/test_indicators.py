@@ -11,7 +11,7 @@ import pytest
 from stats import cli
 from stats.analysis.indicators import load_indicators, open_scope, run_indicator
 from stats.config import ROOT
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 
 INDICATORS = load_indicators()
 

@@ -15,7 +15,7 @@ from stats.config import ROOT
 from stats.meetings.files import load_meeting, meeting_path, save_meeting
 from stats.meetings.model import Highlight, freeze
 from stats.present.spec import ChartSpec
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.store_checks import add_release
 from tests.test_pages import shown
 

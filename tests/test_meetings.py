@@ -33,7 +33,8 @@ from stats.meetings.model import (
     pinned_releases,
 )
 from stats.present.spec import ChartSpec, draw
-from stats.store.write import open_reader, open_writer
+from stats.store.dbfile import open_reader
+from stats.store.write import open_writer
 from tests.store_checks import add_release
 
 SEEDS = ROOT / "data" / "meetings"

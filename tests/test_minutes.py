@@ -23,7 +23,7 @@ from stats.export.from_meeting import meeting_section
 from stats.meetings.files import load_meeting, meeting_path, save_meeting
 from stats.meetings.minutes import genitive, meeting_minutes, minutes_text
 from stats.meetings.model import Highlight, Meeting
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 
 JUNE = "2024-06-17"
 INTRO = (

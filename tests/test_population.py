@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from stats.analysis.indicators import open_scope, run_indicator
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.test_indicator_pages import PROGNOSER, captions, table_of
 from tests.test_pages import open_page
 

@@ -15,7 +15,7 @@ from stats.catalog.load import CATALOG_DIR, load_catalog
 from stats.errors import CatalogError
 from stats.present.citation import declared_publisher
 from stats.present.spec import draw, spec_from_dict
-from stats.store.write import open_reader
+from stats.store.dbfile import open_reader
 from tests.app_tables import table_cell
 
 # source ids a reader should never see as a publisher

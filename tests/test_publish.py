@@ -34,7 +34,8 @@ from stats.present.spec import ChartSpec
 from stats.publish.html import Listed, index_body
 from stats.publish.site import publish_meeting, published
 from stats.publish.statement import CONTACT_ENV, statement_body
-from stats.store.write import open_reader, open_writer
+from stats.store.dbfile import open_reader
+from stats.store.write import open_writer
 from tests.conftest import LOADED_AT, SEED_MEETINGS, TODAY
 from tests.store_checks import add_release
 

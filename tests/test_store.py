@@ -13,14 +13,15 @@ import pytest
 import responses
 
 from stats.errors import StoreError
-from stats.store.write import db_signature, open_reader, open_writer
+from stats.store.dbfile import db_signature, open_reader
+from stats.store.write import open_writer
 from tests.test_refresh import real_data, register_ok, run_refresh
 
 READER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from stats.store.write import db_signature, open_reader
+    from stats.store.dbfile import db_signature, open_reader
 
     db = Path(sys.argv[1])
     con, sig = open_reader(db), db_signature(db)

@@ -27,8 +27,10 @@ from stats.ingest.refresh import Outcome, refresh
 from stats.ingest.snapshot import load_snapshot, write_snapshot
 from stats.regions import load_regions
 from stats.sources.jobtech.search import JobtechSearchSource
+from stats.store.dbfile import open_reader
 from stats.store.read import latest_releases, series_frame, series_overview, series_with_data
-from stats.store.write import ANY_HOME, open_reader, open_writer
+from stats.store.schema import ANY_HOME
+from stats.store.write import open_writer
 from tests.conftest import LOADED_AT
 from tests.test_jobtech import JOBSEARCH, FakeTime, at, client, default_counts, params_of_req
 from tests.test_jobtech import write_catalog as jobtech_catalog

@@ -9,8 +9,9 @@ import pandas as pd
 
 from stats.config import ROOT
 from stats.store import read_versions as versions
+from stats.store.dbfile import open_reader
 from stats.store.read import create_scope_views, latest_releases, latest_responses, scope_series
-from stats.store.write import open_reader, open_writer
+from stats.store.write import open_writer
 
 DIMS = '{"Kon": "TotSa"}'
 LABELS = pd.DataFrame({"dimension": ["Kon"], "code": ["TotSa"], "label": ["totalt"]})

@@ -22,7 +22,8 @@ from stats.analysis.indicators import open_scope
 from stats.analysis.suggest import suggest_chart
 from stats.meetings.model import Claim
 from stats.present.spec import ChartSpec
-from stats.store.write import open_reader, open_writer
+from stats.store.dbfile import open_reader
+from stats.store.write import open_writer
 from tests.test_indicators import IMPORT
 
 PROGNOS = ChartSpec("prognos_mot_utfall", title="Befolkningsframskrivningar", regions=("hemlan",))

@@ -38,8 +38,9 @@ from stats.sources.base import Source
 from stats.sources.kolada import KoladaClient
 from stats.sources.kolada_catalogue import catalogue_path, refresh_kpi_catalogue
 from stats.sources.registry import default_sources
+from stats.store.dbfile import open_reader
 from stats.store.read import latest_releases
-from stats.store.write import open_reader, open_writer
+from stats.store.write import open_writer
 from stats.text import clean
 
 err = Console(stderr=True)

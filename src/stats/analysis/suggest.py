@@ -3,11 +3,11 @@
 For a chart of a monthly indicator the home län's latest month is compared with the month
 before, the same month a year earlier and (given 24 months) the 12 months before; where the
 indicator ranks the 21 län, the rank is named too. The words come from
-`highlights.wording` (the one wording rule), and every suggestion carries the `Claim` it
+`wording.wording` (the one wording rule), and every suggestion carries the `Claim` it
 makes, with the period written out, so that `check_claim` finds it supported ("stöds") in the
 data it was drawn from, and keeps checking the same month when newer months arrive.
 Rates and shares in percent are compared and worded in procentenheter (the rule is
-`highlights.change_words`).
+`wording.change_words`).
 
 For projections (an indicator keyed by `vintage`) the newest vintage is compared with each
 earlier one at a horizon year (the year ending in 0 nearest 15 years after the newest vintage
@@ -23,16 +23,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from stats.analysis.highlights import (
-    COMPARISON_LABELS,
-    COUNT_UNITS,
-    COUNTS,
-    LEVELS,
-    UNCHANGED,
-    change_words,
-    in_points,
-)
+from stats.analysis.highlights import COMPARISON_LABELS
 from stats.analysis.indicators import load_indicators, run_indicator
+from stats.analysis.wording import COUNT_UNITS, COUNTS, LEVELS, UNCHANGED, change_words, in_points
 from stats.fmt import format_number, format_percent, format_period
 from stats.meetings.model import Claim, Comparison, Highlight, Meeting
 from stats.periods import is_month, shift_month_or_none

@@ -13,8 +13,8 @@ import streamlit as st
 from stats.analysis.indicators import open_scope
 from stats.config import load_settings
 from stats.errors import StoreError
+from stats.store.dbfile import db_signature, open_reader
 from stats.store.read import series_with_data
-from stats.store.write import db_signature, open_reader
 
 
 class Db(NamedTuple):

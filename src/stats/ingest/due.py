@@ -28,6 +28,7 @@ from stats.catalog.load import Catalog, Part, Series
 from stats.errors import SourceError, StatsError
 from stats.fmt import LOCAL_TZ
 from stats.ingest.archive import read_raw
+from stats.ingest.home import attempt_home
 from stats.ingest.refresh import Outcome, refresh
 from stats.sources.af.excel import AfExcelSource
 from stats.sources.af.monthly import AfMonthlySource
@@ -37,7 +38,8 @@ from stats.sources.probe import af_file, kolada_dates, scb_table, v1_table
 from stats.sources.pxweb.scb_source import ScbSource
 from stats.sources.pxweb.tillvaxtanalys import TillvaxtanalysSource
 from stats.store.read_runs import SKIPPED, StoredSeries, due_state
-from stats.store.write import Store, use_home
+from stats.store.schema import use_home
+from stats.store.write import Store
 from stats.text import clean
 
 log = logging.getLogger(__name__)
@@ -298,7 +300,14 @@ def refresh_due(
     for d in run.decisions:
         log.info("%s: %s (%s)", d.series_id, "due" if d.due else "not due", d.reason)
         if not d.due:
-            store.log_fetch(d.series_id, started, ok=True, outcome=SKIPPED, message=d.reason)
+            store.log_fetch(
+                d.series_id,
+                started,
+                ok=True,
+                outcome=SKIPPED,
+                message=d.reason,
+                home_region=attempt_home(catalog.get(d.series_id), home),
+            )
     due = [d.series_id for d in run.decisions if d.due]
     run.outcomes = refresh(store, raw_root, catalog, due, sources, home, on_done=on_done)
     append_log(log_file, run.lines())

@@ -16,7 +16,8 @@ import duckdb
 from stats.catalog.load import Catalog, Series
 from stats.regions import HOME_SETS, Regions, load_regions
 from stats.store.read import series_overview, unrecorded_homes
-from stats.store.write import ANY_HOME, Store
+from stats.store.schema import ANY_HOME
+from stats.store.write import Store
 
 
 def served_home(
@@ -39,6 +40,12 @@ def served_home(
         if extra <= set(regions.resolve(relative, lan)):
             return lan
     return home
+
+
+def attempt_home(series: Series, home: str) -> str:
+    """The home län a fetch attempt of `series` for `home` is logged for: `home` when the
+    series holds a home-relative region set, else ANY_HOME (it is the same for every län)."""
+    return home if any(item in HOME_SETS for item in series.regions) else ANY_HOME
 
 
 def stamp_unrecorded(store: Store, catalog: Catalog, home: str) -> int:

@@ -13,7 +13,7 @@ from stats.catalog.load import Catalog, Part, Series
 from stats.config import load_settings
 from stats.errors import CatalogError, SchemaChanged, StatsError
 from stats.ingest.archive import raw_relpath, read_raw, save_raw, sha256_of
-from stats.ingest.home import served_home, stamp_unrecorded
+from stats.ingest.home import attempt_home, served_home, stamp_unrecorded
 from stats.ingest.normalize import normalize_series
 from stats.sources.base import Decoded, FetchedPart, FetchRequest, Source
 from stats.sources.http import RawResponse
@@ -189,10 +189,13 @@ def run_series(
 ) -> Outcome:
     """Fetch and ingest one series; any StatsError becomes a failed Outcome and a log row.
 
-    `now` is the clock that stamps the attempt in the fetch log (tests pass a fixed one).
+    `now` is the clock that stamps the attempt in the fetch log (tests pass a fixed one); the
+    attempt is logged for `home` (default: the configured home län) as `attempt_home` says, or
+    for the home of the release it stored.
     """
     started = now()
     t0 = time.perf_counter()
+    home = load_settings().home_region if home is None else home
     try:
         result = ingest_series(
             store, raw_root, sources, series, get(series), skip_if_known=skip_if_known, home=home
@@ -200,11 +203,23 @@ def run_series(
     except StatsError as exc:
         message = " ".join(str(exc).split())
         log.warning("%s", message)
-        store.log_fetch(series.id, started, ok=False, outcome="failed", message=message)
+        store.log_fetch(
+            series.id,
+            started,
+            ok=False,
+            outcome="failed",
+            message=message,
+            home_region=attempt_home(series, home),
+        )
         return Outcome(series.id, False, 0, False, time.perf_counter() - t0, message)
-    outcome = "new release" if result.new else "unchanged"
     store.log_fetch(
-        series.id, started, ok=True, outcome=outcome, release_id=result.release_id, rows=result.rows
+        series.id,
+        started,
+        ok=True,
+        outcome="new release" if result.new else "unchanged",
+        release_id=result.release_id,
+        rows=result.rows,
+        home_region=result.home_region,  # the release's: an attempt shows where it serves
     )
     return Outcome(
         series.id,

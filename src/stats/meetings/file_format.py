@@ -16,8 +16,8 @@ from typing import Any
 
 import tomli_w
 
-from stats.analysis.highlights import wordings
 from stats.analysis.indicators import load_indicators
+from stats.analysis.wording import wordings
 from stats.errors import StatsError
 from stats.meetings.model import COMPARISONS, KINDS, Claim, Frozen, Highlight, Meeting, MeetingError
 from stats.present.spec import ChartSpec, spec_from_dict

@@ -68,7 +68,7 @@ class Claim:
 
     `period` is the period described (for `vintages` the projection year, e.g. "2040");
     None means the latest period in the data. `expected` is a wording from
-    `highlights.wording` ("något fler"); `low`/`high` bound a `range` claim in the
+    `wording.wording` ("något fler"); `low`/`high` bound a `range` claim in the
     indicator's unit. `vintage` is the projection described (None = the newest) and
     `vintages` the ones it is compared with.
     """

@@ -1,1 +1,2 @@
-"""The versioned DuckDB store: write.py owns every write, read.py every read."""
+"""The versioned DuckDB store: schema.py holds the schema, write.py every write, read*.py every
+read."""

@@ -1,5 +1,5 @@
-"""The live database file: is it whole, the copy a writer works on and swaps in, and the
-per-version links readers open.
+"""The live database file: is it whole, the copy a writer works on and swaps in, its identity,
+and the read-only connections readers open through per-version links.
 
 Wholeness is a full read of every table, so a damaged file fails on open.
 
@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from stats.errors import StoreError
+from stats.store.schema import use_home
 
 log = logging.getLogger(__name__)
 
@@ -131,3 +132,29 @@ def remove_old_links(db_path: Path) -> None:
     for link in db_path.parent.glob(f".{db_path.name}.*.ro"):
         if link.stat().st_ino != live:
             link.unlink(missing_ok=True)
+
+
+def db_signature(db_path: Path) -> tuple[int, int] | None:
+    """Identity of the live file (inode, mtime); changes whenever a writer swaps it in."""
+    try:
+        st = db_path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def open_reader(db_path: Path, home: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live database (never blocks and is never blocked),
+    serving the releases fetched for `home` (default: the configured home län)."""
+    if not db_path.exists():
+        raise StoreError(f"{db_path}: no database yet; run `stats load-snapshot` or `make run`")
+    try:
+        path = reader_link(db_path)
+    except OSError:
+        path = db_path  # a file system without hard links: the path itself
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise damaged(db_path, exc) from None
+    use_home(con, home)
+    return con

@@ -1,7 +1,7 @@
 """Read the store: series data, release metadata, stored responses and scope views.
 
 Every select over the store's tables for series and releases lives here (meeting pins and
-release comparisons in `read_versions`); `write` holds the schema and every write.
+release comparisons in `read_versions`); `schema` holds the schema, `write` every write.
 
 "Latest" means the newest release fetched for a home län: each function that reads the latest
 releases takes `home` (default: the configured home län, STATS_HOME_REGION) and serves only the
@@ -19,15 +19,13 @@ import duckdb
 import pandas as pd
 
 from stats.errors import StoreError
-from stats.store.write import ANY_HOME, ResponseRecord, use_home
+from stats.store.schema import ANY_HOME, has_relation, served_fetch_log, use_home
+from stats.store.write import ResponseRecord
 
 
 def records_homes(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the file records the home län of its releases (a file from before does not)."""
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'serving_release'"
-    ).fetchone()
-    return row is not None and row[0] > 0
+    return has_relation(con, "serving_release")
 
 
 def unrecorded_homes(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, list[str]]]:
@@ -42,10 +40,7 @@ def unrecorded_homes(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, lis
 
 def has_store(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database holds the store's schema (an empty file does not)."""
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'latest_release'"
-    ).fetchone()
-    return row is not None and row[0] > 0
+    return has_relation(con, "latest_release")
 
 
 def series_meta(
@@ -271,7 +266,7 @@ OVERVIEW_SQL = """
     ),
     last_fetch as (
         select series_id, started_at, ok, outcome, message
-        from fetch_log
+        from {attempts}
         qualify row_number() over (partition by series_id order by started_at desc) = 1
     ),
     other as ({other}),
@@ -330,6 +325,7 @@ def series_overview(
     homes = records_homes(con)
     sql = OVERVIEW_SQL.format(
         served="serving_release" if homes else "release",
+        attempts=served_fetch_log(con),
         other=OTHER_HOMES if homes else NO_OTHER_HOMES,
         home_region="l.home_region" if homes else "null::varchar",
     )

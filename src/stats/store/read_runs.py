@@ -17,6 +17,7 @@ from datetime import datetime
 import duckdb
 
 from stats.store.read import has_store
+from stats.store.schema import has_relation, served_fetch_log
 
 SKIPPED = "skipped"
 
@@ -62,19 +63,13 @@ class RunRecord:
     failures: list[tuple[str, str]]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [name]
-    ).fetchone()
-    return row is not None and row[0] > 0
-
-
 def _last_failed(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
-    """series_id → start of its last fetch attempt, for series whose last attempt failed."""
+    """series_id → start of its last fetch attempt, for series whose last attempt failed
+    (attempts for the home län in `stats_home` or every län)."""
     rows = con.execute(
-        """
+        f"""
         select series_id, max(started_at), arg_max(ok, started_at)
-        from fetch_log
+        from {served_fetch_log(con)}
         where outcome <> ?
         group by series_id
         """,
@@ -85,7 +80,7 @@ def _last_failed(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
 
 def _run_fetches(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
     """series_id → start of the last scheduled run that fetched it without error."""
-    if not _has_table(con, "refresh_run"):
+    if not has_relation(con, "refresh_run"):
         return {}
     out: dict[str, datetime] = {}
     for started, fetched in con.execute("select started_at, fetched from refresh_run").fetchall():
@@ -95,7 +90,8 @@ def _run_fetches(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
 
 
 def due_state(con: duckdb.DuckDBPyConnection) -> dict[str, StoredSeries]:
-    """Per series id, the stored state a `--due` decision reads (empty for a new database)."""
+    """Per series id, the stored state a `--due` decision reads (empty for a new database),
+    for the home län set on `con` by `use_home`."""
     if not has_store(con):
         return {}
     responses: dict[str, list[StoredResponse]] = {}
@@ -122,7 +118,7 @@ def due_state(con: duckdb.DuckDBPyConnection) -> dict[str, StoredSeries]:
 
 def last_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
     """The newest scheduled run, or None (no run yet, or a database from before runs were kept)."""
-    if not _has_table(con, "refresh_run"):
+    if not has_relation(con, "refresh_run"):
         return None
     row = con.execute(
         "select started_at, finished_at, checked, due, failures from refresh_run "

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from stats.store.write import use_home
+from stats.store.schema import use_home
 
 # (vintage or None, release_id, content_sha256, fetched_at) of a series' current release
 CurrentRelease = tuple[str | None, int, str, datetime]

@@ -1,4 +1,5 @@
-"""The only module that writes DuckDB: versioned releases, observations and the fetch log.
+"""The only module that writes DuckDB: versioned releases, observations and the fetch log
+(their tables and views are in `schema`).
 
 Writers never touch the live file. `open_writer` copies the live database beside itself,
 applies changes there and swaps it in with an atomic rename, so a Streamlit process holding a
@@ -21,99 +22,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from stats.config import load_settings
 from stats.errors import StoreError
-from stats.store.dbfile import (
-    damaged,
-    open_copy,
-    reader_link,
-    remove_old_links,
-    remove_stale_copies,
-    swap_in,
-)
-
-# A release records the home län it was fetched for in `home_region`: a län code when its
-# content depends on the home län (it holds a home-relative set's regions, e.g. the home län's
-# kommuner), ANY_HOME when it serves every home, NULL when not recorded (a file from before the
-# column; `stats refresh` and `load-snapshot` stamp those). The views serve the releases for the
-# home in the session variable `stats_home` (`use_home`), every release when unset.
-ANY_HOME = "*"
-
-SCHEMA = """
-create sequence if not exists release_seq start 1;
-create table if not exists release (
-    release_id integer primary key,
-    series_id varchar not null,
-    fetched_at timestamptz not null,
-    content_sha256 varchar not null,
-    vintage varchar,
-    source_updated varchar,
-    row_count integer not null,
-    meta json not null,
-    home_region varchar
-);
-alter table release add column if not exists home_region varchar;
-create table if not exists response (
-    release_id integer not null,
-    seq integer not null,
-    part integer not null,
-    source varchar not null,
-    table_id varchar not null,
-    method varchar not null,
-    url varchar not null,
-    request_body varchar not null,
-    fetched_at timestamptz not null,
-    source_updated varchar,
-    sha256 varchar not null,
-    raw_path varchar not null
-);
-create table if not exists observation (
-    release_id integer not null,
-    region_code varchar not null,
-    period varchar not null,
-    dims varchar not null,
-    value double,
-    status varchar,
-    preliminary boolean not null
-);
-create table if not exists label (
-    release_id integer not null,
-    dimension varchar not null,
-    code varchar not null,
-    label varchar not null
-);
-create table if not exists fetch_log (
-    series_id varchar not null,
-    started_at timestamptz not null,
-    finished_at timestamptz not null,
-    ok boolean not null,
-    outcome varchar not null,
-    release_id integer,
-    row_count integer,
-    message varchar
-);
-create table if not exists refresh_run (
-    started_at timestamptz not null,
-    finished_at timestamptz not null,
-    checked integer not null,
-    due integer not null,
-    fetched json not null,
-    failures json not null
-);
-create or replace view serving_release as
-    select * from release
-    where home_region is null or home_region = '*' or getvariable('stats_home') is null
-        or home_region = getvariable('stats_home');
-create or replace view latest_release as
-    select * from serving_release
-    qualify row_number() over (partition by series_id order by release_id desc) = 1;
-create or replace view vintage_release as
-    select * from serving_release
-    qualify row_number() over (partition by series_id, vintage order by release_id desc) = 1;
-create or replace view latest as
-    select r.series_id, o.*
-    from observation o join latest_release r using (release_id);
-"""
+from stats.store.dbfile import open_copy, remove_old_links, remove_stale_copies, swap_in
+from stats.store.schema import ANY_HOME, SCHEMA
 
 OBSERVATION_COLUMNS = ["region_code", "period", "dims", "value", "status", "preliminary"]
 LABEL_COLUMNS = ["dimension", "code", "label"]
@@ -137,12 +48,14 @@ class ResponseRecord:
 
 @dataclass(frozen=True)
 class ReleaseResult:
-    """What `add_release` did: a new release, or nothing because the content was unchanged."""
+    """What `add_release` did: a new release, or nothing because the content was unchanged.
+    `home_region` is the home län the release serves (ANY_HOME: every län)."""
 
     series_id: str
     release_id: int
     rows: int
     new: bool
+    home_region: str = ANY_HOME
 
 
 def content_hash(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
@@ -194,7 +107,7 @@ class Store:
             series_id, vintage, digest, home_region, any_earlier=skip_if_known
         )
         if known is not None:
-            return ReleaseResult(series_id, known, len(frame), new=False)
+            return ReleaseResult(series_id, known, len(frame), False, home_region)
         self.con.execute("begin transaction")
         try:
             release_id = self._next_release_id()
@@ -208,7 +121,7 @@ class Store:
         except Exception:
             self.con.execute("rollback")
             raise
-        return ReleaseResult(series_id, release_id, len(frame), new=True)
+        return ReleaseResult(series_id, release_id, len(frame), True, home_region)
 
     def _known_release(
         self, series_id: str, vintage: str | None, digest: str, home: str, *, any_earlier: bool
@@ -308,11 +221,24 @@ class Store:
         release_id: int | None = None,
         rows: int | None = None,
         message: str = "",
+        home_region: str = ANY_HOME,
     ) -> None:
-        """Record one attempt, successful or not."""
+        """Record one attempt, successful or not, for the home län `home_region` (ANY_HOME:
+        every län), so that after a switch the new län is not shown the old one's attempts."""
         self.con.execute(
-            "insert into fetch_log values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [series_id, started_at, datetime.now(UTC), ok, outcome, release_id, rows, message],
+            "insert into fetch_log (series_id, started_at, finished_at, ok, outcome, release_id, "
+            "row_count, message, home_region) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                series_id,
+                started_at,
+                datetime.now(UTC),
+                ok,
+                outcome,
+                release_id,
+                rows,
+                message,
+                home_region,
+            ],
         )
 
     def log_run(
@@ -388,39 +314,3 @@ def writer_lock(db_path: Path) -> Iterator[None]:
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
-
-
-def db_signature(db_path: Path) -> tuple[int, int] | None:
-    """Identity of the live file (inode, mtime); changes whenever a writer swaps it in."""
-    try:
-        st = db_path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
-
-
-def use_home(con: duckdb.DuckDBPyConnection, home: str | None = None) -> None:
-    """Serve the releases fetched for `home` (default: the configured home län) on `con`.
-
-    The views `latest_release`, `vintage_release` and `latest` read this per-connection
-    variable; a cursor is a connection of its own, so every reading function sets it.
-    """
-    code = load_settings().home_region if home is None else home
-    con.execute("set variable stats_home = ?", [code])
-
-
-def open_reader(db_path: Path, home: str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the live database (never blocks and is never blocked),
-    serving the releases fetched for `home` (default: the configured home län)."""
-    if not db_path.exists():
-        raise StoreError(f"{db_path}: no database yet; run `stats load-snapshot` or `make run`")
-    try:
-        path = reader_link(db_path)
-    except OSError:
-        path = db_path  # a file system without hard links: the path itself
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise damaged(db_path, exc) from None
-    use_home(con, home)
-    return con

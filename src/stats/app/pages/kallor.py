@@ -22,7 +22,7 @@ from stats.present.citation import cited_tables, declared_publisher, obtained_wo
 from stats.present.describe import NO_VALUE
 from stats.store.read import series_overview
 from stats.store.read_runs import RunRecord, last_run
-from stats.store.write import ANY_HOME
+from stats.store.schema import ANY_HOME
 from stats.text import escape_markdown
 
 OUTCOMES = {

@@ -7,8 +7,8 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from stats.analysis.highlights import wordings
 from stats.analysis.indicators import load_indicators
+from stats.analysis.wording import wordings
 from stats.errors import StatsError
 from stats.meetings.model import Claim, Comparison, Meeting
 from stats.periods import is_month

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from stats.analysis.highlights import ClaimCheck, check_claim, threshold_rows, wordings
+from stats.analysis.highlights import ClaimCheck, check_claim
+from stats.analysis.wording import threshold_rows, wordings
 from stats.app.charts import load_chart
 from stats.app.db import Db, latest_scope
 from stats.app.meeting_common import STATUS_ICON
