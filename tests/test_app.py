@@ -93,7 +93,7 @@ def test_page_without_data_says_so(
     at = run_app()
     assert not at.exception
     assert not at.error
-    assert [i.value for i in at.info] == ["Ingen data ännu — kör `stats refresh`"]
+    assert [i.value for i in at.info] == ["Ingen data ännu för Jämtlands län — kör `stats refresh`"]
     assert not at.metric
 
 

@@ -15,7 +15,7 @@ from tests.test_pages import shown
 APP = str(ROOT / "app.py")
 KOLADA = "src/stats/app/pages/kolada.py"
 SERIER = "src/stats/app/pages/serier.py"
-NO_DATA = "Ingen data ännu — kör `stats refresh`"
+NO_DATA = "Ingen data ännu för Jämtlands län — kör `stats refresh`"
 EVIL = "[Logga in](https://evil.example) <b>x</b> `kod`"
 
 

@@ -24,7 +24,7 @@ KONKURSER = (
     "Källa: Tillväxtanalys via Regionfakta, Företagskonkurser – månad (Regionfakta), "
     "avskriven 2026-11-27"
 )
-NO_DATA = "Ingen data ännu — kör `stats refresh`"
+NO_DATA = "Ingen data ännu för Jämtlands län — kör `stats refresh`"
 FAILURE = "regionfakta.com svarade 503 Service Unavailable efter 3 försök"
 EVIL = "[Logga in](https://evil.example) <b>x</b>"
 

@@ -1,4 +1,8 @@
-"""The database the pages read: its file version, the cached read-only connection, cursors."""
+"""The database the pages read: its file version, the cached read-only connection, cursors.
+
+Every cached read takes the home län as an argument: what a file serves depends on it (a
+release fetched for one län is not another's), so one län's result is never served for another.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,12 @@ from stats.analysis.indicators import open_scope
 from stats.config import load_settings
 from stats.errors import StoreError
 from stats.store.dbfile import db_signature, open_reader
-from stats.store.read import series_with_data
+from stats.store.read import series_overview, series_with_data
 
 
 class Db(NamedTuple):
-    """A database file and its version, the key of every cached read (`load_chart(*db, …)`)."""
+    """A database file and its version, the key of every cached read (`load_chart(*db, …)`)
+    together with the home län."""
 
     path: str
     signature: tuple[int, int]
@@ -66,7 +71,20 @@ def latest_scope(db_path: str, signature: tuple[int, int]) -> Iterator[duckdb.Du
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def load_series_with_data(db_path: str, signature: tuple[int, int]) -> set[str]:
-    """Ids of the series that have a release in this database file version."""
+def load_series_with_data(db_path: str, signature: tuple[int, int], home: str) -> set[str]:
+    """Ids of the series with a release served for `home` in this database file version."""
     with reading(db_path, signature) as con:
-        return series_with_data(con)
+        return series_with_data(con, home=home)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_fetched_elsewhere(
+    db_path: str, signature: tuple[int, int], home: str
+) -> dict[str, list[str]]:
+    """Series without a release for `home` but with one fetched for other län: their codes."""
+    with reading(db_path, signature) as con:
+        overview = series_overview(con, [], home=home)
+    if overview.empty:
+        return {}
+    rows = overview[overview["release_id"].isna() & overview["other_homes"].notna()]
+    return {str(r.series_id): str(r.other_homes).split(",") for r in rows.itertuples()}

@@ -13,7 +13,7 @@ from stats.analysis.monthly import compare_month
 from stats.app.charts import load_chart, show_drawn, with_frame
 from stats.app.common import rank_text, show_ranked_bars
 from stats.app.db import Db, load_series_with_data
-from stats.app.declared import NO_DATA, missing_text
+from stats.app.declared import declared_owners, no_data, series_missing
 from stats.app.page import page
 from stats.app.tables import cell, show_static_table
 from stats.catalog.load import load_catalog
@@ -198,10 +198,11 @@ def show_changes(db: Db, home: str, available: set[str]) -> None:
         if item.measure in present:
             continue
         series = catalog.series[item.series]
-        if item.series in available:
-            st.caption(f"{MEASURES[item.measure][0]}: inga uppgifter för länet i {series.title}.")
+        if item.series in available and not declared_owners(series, home):
+            name = load_regions().name(home)
+            st.caption(f"{MEASURES[item.measure][0]}: inga uppgifter för {name} i {series.title}.")
         else:
-            st.caption(f"{MEASURES[item.measure][0]}: {missing_text(series)}")
+            st.caption(f"{MEASURES[item.measure][0]}: {series_missing(series, db, home)}")
 
 
 def show_rates(db: Db, home: str) -> None:
@@ -211,7 +212,7 @@ def show_rates(db: Db, home: str) -> None:
     chart = load_chart(*db, ChartSpec("arbetsmarknad_lan", regions=("riket", "lan")), home)
     if chart.frame.empty:
         for item in chart.indicator.inputs:
-            st.info(missing_text(load_catalog().series[item.series]))
+            st.info(series_missing(load_catalog().series[item.series], db, home))
         return
     for measure in dict.fromkeys(chart.frame["measure"]):
         label = RATES.get(measure, measure.replace("_", " ").capitalize())
@@ -262,14 +263,14 @@ def show_rates(db: Db, home: str) -> None:
         show_ranked_bars(bars, home)
     if "sysselsattningsgrad" not in set(chart.frame["measure"]):
         series = load_catalog().series["arbetsmarknadsstatus_manad"]
-        st.info(f"Sysselsättningsgrad: {missing_text(series)}")
+        st.info(f"Sysselsättningsgrad: {series_missing(series, db, home)}")
 
 
 def show_brp(db: Db, home: str, available: set[str]) -> None:
     """BRP per län: the chosen content for the home län and riket, and all län the latest year."""
     st.header("Bruttoregionprodukt (BRP) per län")
     if "brp_lan" not in available:
-        st.info(missing_text(load_catalog().series["brp_lan"]))
+        st.info(series_missing(load_catalog().series["brp_lan"], db, home))
         return
     chart = load_chart(*db, ChartSpec("brp_lan", regions=("riket", "lan")), home)
     labels = dict(zip(chart.frame["contents"], chart.frame["contents_label"], strict=True))
@@ -294,9 +295,9 @@ def render() -> None:
     """The whole page; returns early with a message when there is nothing to show."""
     with page("Arbetsmarknad och företag", LEAD) as ctx:
         db, home = ctx.db, ctx.home
-        available = set() if db is None else load_series_with_data(*db)
+        available = set() if db is None else load_series_with_data(*db, home)
         if db is None or not available:
-            st.info(NO_DATA)
+            st.info(no_data(home))
             return
         show_changes(db, home, available)
         show_rates(db, home)

@@ -10,7 +10,7 @@ import streamlit as st
 from stats.analysis.indicators import run_query
 from stats.app.charts import mark_meetings, show_chart
 from stats.app.db import reading
-from stats.app.declared import NO_DATA
+from stats.app.declared import no_data
 from stats.app.page import page
 from stats.app.tables import show_table
 from stats.fmt import format_number, format_percent, format_period
@@ -38,11 +38,11 @@ AGE_SUM_NOTE = (
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_population(
-    db_path: str, signature: tuple[int, int]
+    db_path: str, signature: tuple[int, int], home: str
 ) -> tuple[pd.DataFrame, dict[str, Any] | None]:
-    """Population totals and release metadata for one database file version."""
+    """Population totals and release metadata served for `home` in one database file version."""
     with reading(db_path, signature) as con:
-        meta = series_meta(con, SERIES)
+        meta = series_meta(con, SERIES, home=home)
         if meta is None:
             return pd.DataFrame(), None
         return run_query(con, QUERY), meta
@@ -91,7 +91,7 @@ def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) ->
     home_rows = frame[frame["region_code"] == home].sort_values("period")
     riket_rows = frame[frame["region_code"] == regions.riket_code].sort_values("period")
     if home_rows.empty:
-        st.info(f"Ingen data för {home_name} ännu — kör `stats refresh`")
+        st.info(no_data(home))
         return
     derived = bool(riket_rows["derived"].notna().any())
     riket_name = RIKET_DERIVED if derived else regions.name(regions.riket_code)
@@ -122,11 +122,12 @@ def show_home_and_riket(frame: pd.DataFrame, meta: dict[str, Any], home: str) ->
 def render() -> None:
     """The whole page; returns early with a message when there is nothing to show."""
     with page("Befolkning per månad") as ctx:
-        frame, meta = (pd.DataFrame(), None) if ctx.db is None else load_population(*ctx.db)
+        db, home = ctx.db, ctx.home
+        frame, meta = (pd.DataFrame(), None) if db is None else load_population(*db, home)
         if meta is None or frame.empty:
-            st.info(NO_DATA)
+            st.info(no_data(home))
             return
-        show_home_and_riket(frame, meta, ctx.home)
+        show_home_and_riket(frame, meta, home)
 
 
 render()

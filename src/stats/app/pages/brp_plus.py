@@ -10,7 +10,7 @@ import streamlit as st
 from stats.app.charts import load_chart, show_source
 from stats.app.common import rank_text, show_ranked_bars
 from stats.app.db import Db, load_series_with_data
-from stats.app.declared import missing_text
+from stats.app.declared import missing_text, no_data, no_data_for
 from stats.app.page import page
 from stats.app.tables import cell, show_table
 from stats.catalog.load import load_catalog
@@ -119,7 +119,7 @@ def show_lan(db: Db, home: str, part: str, sex: str) -> None:
     mine = load_chart(*db, spec("lan", part, sex, ("hemlan",)), home)
     everything = mine.frame
     if everything.empty:
-        st.info("Data saknas för länet.")
+        st.info(no_data(home))
         return
     st.subheader(f"{load_regions().name(home)}: alla index för {part.lower()}")
     show_table(themes_table(everything))
@@ -140,10 +140,11 @@ def show_lan(db: Db, home: str, part: str, sex: str) -> None:
 
 def show_kommuner(db: Db, home: str, part: str, sex: str) -> None:
     """The part's total per kommun in the home län, with riket on the kommun scale."""
-    st.header(f"Kommunerna i {load_regions().name(home)}")
+    name = load_regions().name(home)
+    st.header(f"Kommunerna i {name}")
     chart = load_chart(*db, spec("kommun", part, sex, ("riket", "hemlan_kommuner"), part), home)
     if chart.frame.empty:
-        st.info("Data saknas för kommunerna.")
+        st.info(no_data_for(f"kommunerna i {name}"))
         return
     st.caption(
         "Kommunindex: kommunerna standardiseras mot varandra (0 = sämsta, 100 = bästa "
@@ -157,7 +158,7 @@ def render() -> None:
     """The whole page; says what is missing when BRP+ is not in the database."""
     with page("BRP+ – livskvalitet och hållbarhet", LEAD) as ctx:
         db, home = ctx.db, ctx.home
-        have = set(load_series_with_data(*db)) if db is not None else set()
+        have = set(load_series_with_data(*db, home)) if db is not None else set()
         if db is None or not have & set(SERIES):
             for series_id in SERIES:
                 st.info(missing_text(load_catalog().series[series_id]))

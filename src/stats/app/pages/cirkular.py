@@ -11,7 +11,7 @@ from stats.analysis.circular import load_sets
 from stats.analysis.totals import total_code
 from stats.app.charts import load_chart, show_drawn, show_source, with_frame
 from stats.app.db import Db, load_series_with_data, reading
-from stats.app.declared import missing_text
+from stats.app.declared import no_data, series_missing
 from stats.app.page import page
 from stats.app.tables import percent_range, show_table
 from stats.catalog.load import load_catalog
@@ -35,7 +35,7 @@ NEEDS_FILE = """
 **Andelen kräver en importerad fil** med sysselsatta per region, detaljerad bransch och år,
 till exempel en beställd bearbetning från SCB. Filen behöver fyra kolumner med rubrikrad:
 
-- **region**: regionkod eller namn, t.ex. `23` eller `Jämtlands län`
+- **region**: regionkod eller namn, t.ex. `{code}` eller `{name}`
 - **sni**: SNI 2007-kod, t.ex. `33.12`, `45.20` eller `95.11` (minst lika detaljerad som
   definitionernas koder)
 - **år**: fyrsiffrigt år, t.ex. `2022`
@@ -56,19 +56,19 @@ LEAD = (
 def load_bas_groups(
     db_path: str, signature: tuple[int, int], region: str
 ) -> tuple[pd.DataFrame, dict[str, Any] | None]:
-    """Employed per BAS industry group for one region, both sexes, every year."""
+    """Employed per BAS industry group for one region (the home län), both sexes, every year."""
     with reading(db_path, signature) as con:
-        meta = series_meta(con, BAS)
+        meta = series_meta(con, BAS, home=region)
         if meta is None:
             return pd.DataFrame(), None
-        _, codes = series_codes(con, BAS)
-        labels = series_labels(con, BAS, ["SNI2007", "Kon"])
+        _, codes = series_codes(con, BAS, home=region)
+        labels = series_labels(con, BAS, ["SNI2007", "Kon"], home=region)
         # BAS writes the total of both sexes as "1+2", "Totalt" or "Samtliga"
         total = total_code(codes.get("Kon", []), labels.get("Kon", {}))
         dims = {} if total is None else {"Kon": total}
         sni_labels = labels.get("SNI2007", {})
         parts = [
-            series_frame(con, BAS, [region], {**dims, "SNI2007": code}).assign(
+            series_frame(con, BAS, [region], {**dims, "SNI2007": code}, home=region).assign(
                 group=sni_labels.get(code, code)
             )
             for code in [c for c in sni_labels if c in codes.get("SNI2007", [])]
@@ -89,12 +89,12 @@ def show_bas_context(db: Db | None, home: str, available: set[str]) -> None:
     name = load_regions().name(home)
     st.header(f"Förvärvsarbetande per bransch i {name} (öppen statistik)")
     if db is None or BAS not in available:
-        st.info(missing_text(load_catalog().series[BAS]))
+        st.info(series_missing(load_catalog().series[BAS], db, home))
         return
     rows, meta = load_bas_groups(*db, home)
     rows = rows.dropna(subset=["value"]) if not rows.empty else rows
     if meta is None or rows.empty:
-        st.info(f"Inga BAS-uppgifter för {name} i databasen.")
+        st.info(f"Förvärvsarbetande per bransch: {no_data(home)}")
         return
     year = str(rows["period"].max())
     latest = rows[rows["period"] == year]
@@ -167,10 +167,10 @@ def render() -> None:
     """The whole page: the share when a file is imported, else what file is needed."""
     with page("Cirkulär ekonomi", LEAD) as ctx:
         db, home = ctx.db, ctx.home
-        available = set() if db is None else load_series_with_data(*db)
+        available = set() if db is None else load_series_with_data(*db, home)
         frame = load_chart(*db, SPEC, home).frame if db and IMPORTED in available else None
         if db is None or frame is None or frame.empty:
-            st.info(NEEDS_FILE)
+            st.info(NEEDS_FILE.format(code=home, name=load_regions().name(home)))
             show_bas_context(db, home, available)
         else:
             show_shares(db, frame, home)

@@ -55,11 +55,11 @@ ligger kvar och visas igen om hemlänet byts tillbaka.
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_overview(
-    db_path: str, signature: tuple[int, int], snapshot: tuple[str, ...]
+    db_path: str, signature: tuple[int, int], snapshot: tuple[str, ...], home: str
 ) -> pd.DataFrame:
-    """Latest release and fetch attempt per series for one database file version."""
+    """Latest release (served for `home`) and fetch attempt per series for one file version."""
     with reading(db_path, signature) as con:
-        return series_overview(con, list(snapshot))
+        return series_overview(con, list(snapshot), home=home)
 
 
 def snapshot_hashes() -> tuple[str, ...]:
@@ -176,7 +176,11 @@ def show_publisher(publisher: str, rows: list[dict[str, str]]) -> None:
 def show_sources(db: Db | None) -> None:
     """Failed fetches first, then one table per publisher."""
     catalog = load_catalog()
-    overview = pd.DataFrame() if db is None else load_overview(*db, snapshot_hashes())
+    overview = (
+        pd.DataFrame()
+        if db is None
+        else load_overview(*db, snapshot_hashes(), load_settings().home_region)
+    )
     by_id = {str(r["series_id"]): r for _, r in overview.iterrows()} if not overview.empty else {}
     series = ordered_series(catalog)
     show_failures(series, by_id)

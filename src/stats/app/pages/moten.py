@@ -9,6 +9,7 @@ import streamlit as st
 
 from stats import config
 from stats.app.db import Db, reading
+from stats.app.declared import home_name, no_data
 from stats.app.meeting_common import meeting_line
 from stats.app.page import page, show_error
 from stats.app.tables import show_static_table
@@ -54,10 +55,11 @@ def latest_dates(part: pd.DataFrame) -> str:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def freshness(db_path: str, signature: tuple[int, int]) -> pd.DataFrame:
-    """Per publisher: latest fetch (or copy) and the publisher's own latest update."""
+def freshness(db_path: str, signature: tuple[int, int], home: str) -> pd.DataFrame:
+    """Per publisher: latest fetch (or copy) of what is served for `home`, and the publisher's
+    own latest update."""
     with reading(db_path, signature) as con:
-        overview = series_overview(con, [])
+        overview = series_overview(con, [], home=home)
     if overview.empty:
         return overview
     overview = overview.dropna(subset=["release_id"])
@@ -91,6 +93,9 @@ def show_meetings(home: str) -> None:
     except StatsError as exc:
         show_error(exc)
         meetings = []
+    if not meetings:
+        st.info(f"Inga möten är inlagda för dialogen i {home_name(home)}.")
+        return
     today = config.today().isoformat()
     upcoming = [m for m in meetings if m.date >= today]
     past = sorted((m for m in meetings if m.date < today), key=lambda m: m.date, reverse=True)
@@ -112,16 +117,16 @@ def show_meetings(home: str) -> None:
             show_meeting(meeting, upcoming=True)
 
 
-def show_freshness(db: Db | None) -> None:
+def show_freshness(db: Db | None, home: str) -> None:
     """Per publisher, when its series were fetched and last updated at the source."""
     st.header("Datakällornas aktualitet")
     try:
-        table = freshness(*db) if db else pd.DataFrame()
+        table = freshness(*db, home) if db else pd.DataFrame()
     except StatsError as exc:
         show_error(exc)
         table = pd.DataFrame()
     if table.empty:
-        st.info("Ingen data ännu — kör `stats refresh`")
+        st.info(no_data(home))
     else:
         show_static_table(table, ["Serier med data"])
         st.caption("Mer per serie under Datakällor.")
@@ -132,7 +137,7 @@ def render() -> None:
     with page("Regional näringslivsdialog") as ctx:
         st.write(LEAD)
         show_meetings(ctx.home)
-        show_freshness(ctx.db)
+        show_freshness(ctx.db, ctx.home)
 
 
 render()

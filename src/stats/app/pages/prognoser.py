@@ -10,7 +10,7 @@ import streamlit as st
 from stats.analysis.projections import OUTCOME, label_vintages, passed_years, vintage_differences
 from stats.app.charts import load_chart, show_drawn, show_source, with_frame
 from stats.app.db import Db, load_series_with_data, reading
-from stats.app.declared import NO_DATA, missing_text
+from stats.app.declared import declared_owners, missing_text, no_data, series_missing
 from stats.app.page import page
 from stats.app.tables import cell, show_table
 from stats.catalog.load import load_catalog
@@ -44,16 +44,16 @@ SPEC = ChartSpec(
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_printed_change(
-    db_path: str, signature: tuple[int, int]
+    db_path: str, signature: tuple[int, int], home: str
 ) -> tuple[pd.DataFrame, dict[str, Any] | None]:
     """Population change to the horizon as SCB printed it, per vintage, region and measure."""
     with reading(db_path, signature) as con:
-        meta = series_meta(con, PRINTED)
+        meta = series_meta(con, PRINTED, home=home)
         if meta is None:
             return pd.DataFrame(), None
-        regions, codes = series_codes(con, PRINTED)
+        regions, codes = series_codes(con, PRINTED, home=home)
         parts = [
-            series_frame(con, PRINTED, regions, {"vintage": v, "measure": m}).assign(
+            series_frame(con, PRINTED, regions, {"vintage": v, "measure": m}, home=home).assign(
                 vintage=v, measure=m
             )
             for v in codes.get("vintage", [])
@@ -163,13 +163,16 @@ def show_missing_region(regions: Regions, region: str, have: set[str], db: Db, h
         on_change=_show_instead,
         placeholder="Välj område",
     )
-    available = load_series_with_data(*db)
+    available = load_series_with_data(*db, home)
     catalog = load_catalog()
     missing = [s for s in TABLES if s not in available]
     if missing:
         st.caption("Årgångar som saknas; hämta dem med `stats refresh --series <id>`:")
     for series_id in missing:
-        st.caption(f"{series_id}: {missing_text(catalog.series[series_id])}")
+        st.caption(f"{series_id}: {series_missing(catalog.series[series_id], db, home)}")
+    printed = catalog.series[PRINTED]
+    if region == home and declared_owners(printed, home):
+        st.caption(missing_text(printed, home=home))
     show_outcome(db, region, regions.name(region), home)
 
 
@@ -217,8 +220,9 @@ def show_region(chart: Chart, rows: pd.DataFrame, name: str, home: str, db: Db) 
     passed = accuracy_table(projections)
     if not passed.empty:
         show_table(passed, numeric=list(passed.columns[2:]))
-    elif not OUTCOME_SERIES & set(load_series_with_data(*db)):
-        st.info(f"Utfallet saknas: {missing_text(load_catalog().series['folkmangd_ar'])}")
+    elif not OUTCOME_SERIES & set(load_series_with_data(*db, home)):
+        outcome = load_catalog().series["folkmangd_ar"]
+        st.info(f"Utfallet saknas: {series_missing(outcome, db, home)}")
     else:
         st.info("Inget av de framskrivna åren har passerat ännu, så det finns inget utfall.")
 
@@ -238,12 +242,12 @@ def render() -> None:
     """The whole page; returns early with a message when there is nothing to show."""
     with page("Befolkningsframskrivningar", LEAD) as ctx:
         db, home = ctx.db, ctx.home
-        if db is None or not load_series_with_data(*db):
-            st.info(NO_DATA)
+        if db is None or not load_series_with_data(*db, home):
+            st.info(no_data(home))
             return
         regions = load_regions()
         chart = load_chart(*db, SPEC, home)
-        printed, meta = load_printed_change(*db)
+        printed, meta = load_printed_change(*db, home)
         have = set(chart.frame["region_code"])
         have |= set(printed.dropna(subset=["value"])["region_code"]) if meta else set()
         region = pick_region(regions, home, have)

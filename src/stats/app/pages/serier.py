@@ -10,7 +10,7 @@ import streamlit as st
 from stats.analysis.selection import default_code, region_order, unit_of
 from stats.app.charts import mark_meetings, show_chart
 from stats.app.db import Db, load_series_with_data, reading
-from stats.app.declared import NO_DATA, declared_source, ordered_series
+from stats.app.declared import declared_source, fetched_elsewhere, missing_reason, ordered_series
 from stats.app.page import page
 from stats.app.tables import show_table
 from stats.catalog.load import Catalog, Series, load_catalog
@@ -19,13 +19,18 @@ from stats.fmt import format_period
 from stats.present.citation import ckm_note, declared_publisher
 from stats.present.describe import frame_alt_text, symbol_key, value_decimals, value_frame
 from stats.present.figures import bar_figure, line_figure
-from stats.regions import HOME_SETS, Home, load_regions
+from stats.regions import HOME_SETS, Home, home_code, load_regions
 from stats.store.read import series_codes, series_frame, series_labels, series_meta
 from stats.text import escape_markdown
 
 SERIES_KEY = "serie"
-FREQUENCY_TEXT = {"month": "per månad", "quarter": "per kvartal", "year": "per år"}
-PERIOD_TITLES = {"month": "Månad", "quarter": "Kvartal", "year": "År"}
+FREQUENCY_TEXT = {
+    "day": "per dag",
+    "month": "per månad",
+    "quarter": "per kvartal",
+    "year": "per år",
+}
+PERIOD_TITLES = {"day": "Dag", "month": "Månad", "quarter": "Kvartal", "year": "År"}
 DIM_TITLES = {
     "Kon": "Kön",
     "Alder": "Ålder",
@@ -43,14 +48,14 @@ Choices = tuple[dict[str, Any] | None, list[str], dict[str, list[str]], dict[str
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def load_choices(db_path: str, signature: tuple[int, int], series_id: str) -> Choices:
-    """Release meta, region codes, dimension codes and labels of one series."""
+def load_choices(db_path: str, signature: tuple[int, int], series_id: str, home: str) -> Choices:
+    """Release meta, region codes, dimension codes and labels of one series served for `home`."""
     with reading(db_path, signature) as con:
-        meta = series_meta(con, series_id)
+        meta = series_meta(con, series_id, home=home)
         if meta is None:
             return None, [], {}, {}
-        regions, codes = series_codes(con, series_id)
-        return meta, regions, codes, series_labels(con, series_id, ["region", *codes])
+        regions, codes = series_codes(con, series_id, home=home)
+        return meta, regions, codes, series_labels(con, series_id, ["region", *codes], home=home)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -60,10 +65,11 @@ def load_rows(
     series_id: str,
     regions: tuple[str, ...],
     dims: tuple[tuple[str, str], ...],
+    home: str,
 ) -> pd.DataFrame:
-    """The observations behind one chart."""
+    """The observations behind one chart, of the release served for `home`."""
     with reading(db_path, signature) as con:
-        return series_frame(con, series_id, list(regions), dict(dims))
+        return series_frame(con, series_id, list(regions), dict(dims), home=home)
 
 
 def first_for_home(ordered: list[Series]) -> str:
@@ -203,9 +209,9 @@ def chart_title(series: Series, picked: dict[str, str]) -> str:
     return ", ".join([series.title, *shown])
 
 
-def show_no_data(series: Series) -> None:
-    """What will come once the series is fetched."""
-    st.info(NO_DATA)
+def show_no_data(series: Series, db: Db | None, home: str) -> None:
+    """Why the home län has no figures in it and what will come once the series is fetched."""
+    st.info(missing_reason(series, fetched_elsewhere(series, db, home), home))
     st.caption(
         f"Källa när serien har hämtats: {declared_source(series)} "
         f"({FREQUENCY_TEXT[series.frequency]})."
@@ -214,9 +220,9 @@ def show_no_data(series: Series) -> None:
 
 def show_series(series: Series, db: Db, home: Home) -> None:
     """Pickers, chart, source line, notes and table of one series that has data."""
-    meta, codes, dim_codes, labels = load_choices(*db, series.id)
+    meta, codes, dim_codes, labels = load_choices(*db, series.id, home_code(home))
     if meta is None:
-        show_no_data(series)
+        show_no_data(series, db, home_code(home))
         return
     regions = load_regions()
     names = {c: labels.get("region", {}).get(c) or regions.name(c) for c in codes}
@@ -226,7 +232,7 @@ def show_series(series: Series, db: Db, home: Home) -> None:
     if not chosen:
         st.info("Välj minst en region.")
         return
-    rows = load_rows(*db, series.id, tuple(chosen), tuple(dims.items()))
+    rows = load_rows(*db, series.id, tuple(chosen), tuple(dims.items()), home_code(home))
     if rows.empty:
         st.info("Inga värden för det här urvalet.")
         return
@@ -269,13 +275,13 @@ def render() -> None:
     """The whole page."""
     with page("Alla serier") as ctx:
         catalog = load_catalog()
-        available = set() if ctx.db is None else load_series_with_data(*ctx.db)
+        available = set() if ctx.db is None else load_series_with_data(*ctx.db, ctx.home)
         series = pick_series(catalog, available)
         if series.description:
             # a KPI added with the Kolada picker carries Kolada's own text
             st.markdown(escape_markdown(series.description))
         if ctx.db is None or series.id not in available:
-            show_no_data(series)
+            show_no_data(series, ctx.db, ctx.home)
             return
         show_series(series, ctx.db, ctx.home)
 
