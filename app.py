@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from stats.app.page import APP_NAME
+from stats.app.swedish import swedish_widgets
 
 PAGES = Path(__file__).parent / "src" / "stats" / "app" / "pages"
 
@@ -16,6 +17,8 @@ st.set_page_config(page_title=APP_NAME, layout="wide")
 st.set_option("client.toolbarMode", "viewer")
 # Streamlit serves <html lang="en">; the pages are Swedish, so screen readers are told so
 st.html(SWEDISH, unsafe_allow_javascript=True)
+# Swedish in place of Streamlit's English widget texts, on every page (stats.app.swedish)
+swedish_widgets()
 
 
 # section → (page file and URL path, title, icon); the first page is the start page

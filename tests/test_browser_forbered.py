@@ -1,7 +1,7 @@
 """ "Förbered möte" in a real browser: the analyst's path with screenshots, and Swedish only.
 
 The file uploader's and the text fields' own texts are Streamlit's English; the page replaces
-them with CSS (`stats.app.prepare.swedish`). What a user sees is read here from the rendered
+them with CSS (`stats.app.swedish`). What a user sees is read here from the rendered
 page: the English is gone from `innerText`, the Swedish is the generated content.
 """
 

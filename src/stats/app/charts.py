@@ -24,6 +24,10 @@ from stats.present.spec import Chart, ChartSpec, caption, draw, footnotes
 from stats.regions import Home
 from stats.text import escape_markdown
 
+# Plotly's mode bar names its buttons in English only ("Download plot as a png", "Zoom in");
+# dragging still zooms and a double click resets, and the pictures are in the exports
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
 
 def show_source(line: str) -> None:
     """A "Källa: …" line as text: titles and notes in it come from the publishers, so they are
@@ -35,7 +39,7 @@ def show_chart(
     figure: go.Figure, alt: str, meta: Mapping[str, Any], notes: list[str | None]
 ) -> None:
     """A chart with its source line and notes below it."""
-    st.plotly_chart(figure, alt=alt, config={"displaylogo": False})
+    st.plotly_chart(figure, alt=alt, config=CHART_CONFIG)
     show_source(source_caption(meta))
     for text in notes:
         if text:
@@ -116,7 +120,7 @@ def show_prepared(prepared: Prepared, *, table_key: str | None = None) -> None:
     The table sits in an expander, or with `table_key` behind a "Visa som tabell" switch that
     builds it only when asked (pages with many charts stay quick for many viewers).
     """
-    st.plotly_chart(prepared.figure, alt=prepared.alt, config={"displaylogo": False})
+    st.plotly_chart(prepared.figure, alt=prepared.alt, config=CHART_CONFIG)
     show_source(prepared.caption)
     for note in prepared.notes:
         # a footnote can quote a note the analyst typed: shown as text, never as Markdown

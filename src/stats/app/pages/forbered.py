@@ -16,7 +16,6 @@ from stats.app.prepare.gallery_view import show_gallery
 from stats.app.prepare.highlight_form import edit_highlights
 from stats.app.prepare.signin import sign_out, signed_in
 from stats.app.prepare.state import draft_of, show_flash, sync_widgets
-from stats.app.prepare.swedish import swedish_widgets
 from stats.meetings.files import list_meetings, meetings_dir
 from stats.text import escape_markdown
 
@@ -24,7 +23,6 @@ from stats.text import escape_markdown
 def render() -> None:
     """The whole page, behind the analyst sign-in."""
     with page("Förbered möte") as ctx:
-        swedish_widgets()
         if not signed_in():
             return
         who = str(st.session_state["analyst"])

@@ -11,7 +11,7 @@ import streamlit as st
 from stats.app.db import open_database, reading
 from stats.app.meeting_common import KIND_TEXT
 from stats.app.prepare.state import flash, keep
-from stats.app.prepare.swedish import UPLOAD_KEY
+from stats.app.swedish import UPLOAD_KEY
 from stats.catalog.load import load_catalog
 from stats.config import load_settings, today
 from stats.ingest.imports import import_content

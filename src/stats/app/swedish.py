@@ -11,6 +11,8 @@ The uploader's rules are scoped by its key class `st-key-<key>`. The DOM is Stre
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 UPLOAD_KEY = "sni_fil"
@@ -52,7 +54,50 @@ def hint_rules() -> str:
     return "\n".join(rules) + "\n"
 
 
+# Streamlit's toolbar over each chart and table ("Fullscreen", "Download as CSV", "Search")
+# is labelled in English only; the tables are under "Visa som tabell" and the downloads are the
+# meeting's exports, so the toolbar is hidden rather than left English
+TOOLBAR_RULE = "[data-testid='stElementToolbar'] { display: none; }\n"
+
+
+# Streamlit's own buttons and fields name themselves in English for screen readers (aria-label,
+# placeholder); a small script on every page swaps the known ones for Swedish, also in
+# elements drawn later (a MutationObserver, installed once per browser tab)
+ARIA_SWEDISH = {
+    "Collapse sidebar": "Fäll ihop sidomenyn",
+    "Expand sidebar": "Visa sidomenyn",
+    "Open": "Öppna",
+    "Clear all": "Rensa alla",
+    "Clear value": "Rensa",
+    "Show password": "Visa lösenord",
+    "Hide password": "Dölj lösenord",
+    "Choose an option": "Välj",
+    "Choose options": "Välj",
+    "No results": "Inga träffar",
+    "Remove": "Ta bort",
+}
+
+
+def aria_script() -> str:
+    """The script that swaps `ARIA_SWEDISH`'s English labels and placeholders for Swedish."""
+    table = json.dumps(ARIA_SWEDISH, ensure_ascii=False).replace("<", "\\u003c")
+    return (
+        "<script>(function(){if(window.__svAria)return;window.__svAria=true;"
+        f"const T={table};const A=['aria-label','title','placeholder'];"
+        "const fix=e=>{if(!e.getAttribute)return;for(const a of A){const v=e.getAttribute(a);"
+        "if(v&&T[v])e.setAttribute(a,T[v]);}};"
+        "const sweep=r=>{fix(r);if(r.querySelectorAll)"
+        "r.querySelectorAll('[aria-label],[title],[placeholder]').forEach(fix);};"
+        "sweep(document.body);new MutationObserver(ms=>ms.forEach(m=>m.type==='attributes'?"
+        "fix(m.target):m.addedNodes.forEach(n=>n.nodeType===1&&sweep(n))))"
+        ".observe(document.body,{subtree:true,childList:true,attributes:true,attributeFilter:A});"
+        "})();</script>"
+    )
+
+
 def swedish_widgets(types: str = "CSV, XLSX") -> None:
-    """Put the rules on the page (a style element takes no space)."""
+    """Put the rules on the page (a style element takes no space); app.py does it for every
+    page."""
     limit = int(st.get_option("server.maxUploadSize"))
-    st.html(f"<style>\n{uploader_rules(limit, types)}{hint_rules()}</style>")
+    st.html(f"<style>\n{uploader_rules(limit, types)}{hint_rules()}{TOOLBAR_RULE}</style>")
+    st.html(aria_script(), unsafe_allow_javascript=True)
