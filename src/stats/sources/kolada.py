@@ -389,7 +389,10 @@ def decode_kpis(
             published.append(kpi["publication_date"])
     check_kpis(part, body, asked)
     label = "Kolada (RKA): nyckeltal " + ", ".join(k for _d, k in labels)
-    meta = _meta(label, units)
+    meta = _meta(str(part.options.get("label") or label), units)
+    if part.options.get("publisher"):
+        # an index Kolada passes on (BRP+) cites its publisher "via Kolada (RKA)"
+        meta |= {"source": str(part.options["publisher"]), "via": SOURCE_TEXT}
     return Decoded(_frame([], series.dims), labels, meta, max(published, default=None))
 
 
