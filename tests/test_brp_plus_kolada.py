@@ -51,20 +51,25 @@ def real_totals() -> dict[tuple[str, str], float]:
     return out
 
 
-def data_body(ids: list[str], missing: bool) -> dict[str, Any]:
-    """The two part KPIs for riket and the 21 län, 2025; `missing`: Kolada's null values."""
+def data_body(ids: list[str], missing: bool, year: int) -> dict[str, Any]:
+    """The two part KPIs for riket and the 21 län; `missing`: Kolada's null values.
+
+    For 2025 the values are the real ones; for any other year they are illustrative (the real
+    2025 value plus 10, hand-built to tell the years apart, never data).
+    """
     totals = real_totals()
+    shift = 0.0 if year == 2025 else 10.0
     rows = [
         {
             "kpi": kpi,
             "municipality": m,
-            "period": 2025,
+            "period": year,
             "values": [
                 {
                     "gender": "T",
                     "count": 1,
                     "status": "Missing" if missing else "",
-                    "value": None if missing else totals[(PARTS[kpi], m[2:])],
+                    "value": None if missing else totals[(PARTS[kpi], m[2:])] + shift,
                 }
             ],
         }
@@ -75,14 +80,14 @@ def data_body(ids: list[str], missing: bool) -> dict[str, Any]:
     return {"values": rows, "count": len(rows), "next_url": None}
 
 
-def refresh_regionindex(db: Path, tmp_path: Path, missing: bool = False) -> None:
+def refresh_regionindex(db: Path, tmp_path: Path, missing: bool = False, year: int = 2025) -> None:
     """Refresh kolada_brp_plus_region into `db` against the fake Kolada."""
     source = KoladaSource(KoladaClient(sleep=FakeSleep(), max_retries=1), this_year=lambda: 2025)
     with responses.RequestsMock() as rsps:
         for chunk in chunked(kpi_ids(REGION)):
             joined = ",".join(chunk)
             url = f"{KOLADA_BASE}/data/kpi/{joined}/municipality/{','.join(LAN_IDS)}/year/{YEARS}"
-            rsps.get(url, match=[PER_PAGE], json=data_body(chunk, missing))
+            rsps.get(url, match=[PER_PAGE], json=data_body(chunk, missing, year))
             rsps.get(f"{KOLADA_BASE}/kpi/{joined}", match=[PER_PAGE], json=kpi_body(chunk))
         with open_writer(db) as store:
             [outcome] = refresh(
@@ -206,3 +211,28 @@ def test_the_lookup_uses_the_embedded_theme_codes(snapshot_db: Path) -> None:
     kolada_only = {r["tema"] for r in lookup_rows()} - embedded
     # Kolada's "Subjektivt välbefinnande" has no theme of that name in stämpelår 2025
     assert kolada_only == {"Subjektivt välbefinnande"}
+
+
+def test_another_kolada_year_sits_beside_the_embedded_one(
+    snapshot_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refresh_regionindex(snapshot_db, tmp_path, year=2024)
+    frame = brp_plus(snapshot_db)
+    # 2025 stays the embedded delivery with all its themes; 2024 comes from Kolada
+    assert release_series(snapshot_db, int(rows_of(frame, "23", "T2").iloc[0]["release_id"])) == (
+        "brp_plus_region"
+    )
+    at = open_page(snapshot_db, monkeypatch, BRP_PLUS)
+    assert not at.exception
+    year = at.selectbox(key="brp_ar")
+    assert year.options == ["2025", "2024"] and year.value == "2025"
+    assert "T2 - Trygghet och säkerhet" in list(table_of(at, "Index")["Index"])
+    assert any(c.startswith("Källa: Tillväxtverket m.fl. via Kolada, BRP+ (stämpelår 2025)")
+               for c in captions(at))  # fmt: skip
+    year.set_value("2024").run()
+    assert not at.exception
+    themes = table_of(at, "Index").set_index("Index")
+    assert list(themes.index) == ["Livskvalitet (sammanvägt)"]
+    assert themes.loc["Livskvalitet (sammanvägt)", "Länet"] == "60,49"  # illustrative
+    lines = [c for c in captions(at) if c.startswith("Källa:")]
+    assert lines[0].startswith("Källa: Tillväxtverket m.fl. via Kolada (RKA), CC BY 4.0, BRP+")

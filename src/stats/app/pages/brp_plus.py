@@ -58,7 +58,7 @@ def spec(
 
 
 def choose_year(db: Db, home: str) -> str:
-    """The stämpelår to show: the latest with data, or the one the analyst picks."""
+    """The stämpelår to show: the latest with data, or the one the reader picks."""
     frame = load_chart(*db, spec("lan", PARTS[0], "TotSa", ("riket", "lan")), home).frame
     years = sorted({str(p) for p in frame["period"]}, reverse=True)
     if len(years) <= 1:
@@ -149,7 +149,7 @@ def show_lan(db: Db, home: str, part: str, sex: str, year: str) -> None:
     chart = load_chart(*db, spec("lan", part, sex, ("riket", "lan"), year, theme), home)
     name = f"{part} (sammanvägt)" if theme in PARTS else str(labels[theme])
     st.subheader(f"{name} per län")
-    show_index(chart, home, f"BRP+ {name}, {SEXES[sex]}, stämpelår {year}")
+    show_index(chart, home, f"BRP+ {name}, {SEXES[sex]}, stämpelår")
 
 
 def show_kommuner(db: Db, home: str, part: str, sex: str, year: str) -> None:
@@ -164,7 +164,7 @@ def show_kommuner(db: Db, home: str, part: str, sex: str, year: str) -> None:
         "Kommunindex: kommunerna standardiseras mot varandra (0 = sämsta, 100 = bästa "
         "kommunen i landet), så värdena går inte att jämföra med länens regionindex."
     )
-    title = f"BRP+ {part} (sammanvägt), {SEXES[sex]}, kommunerna, stämpelår {year}"
+    title = f"BRP+ {part} (sammanvägt), {SEXES[sex]}, kommunerna, stämpelår"
     show_ranked_bars(replace(chart, spec=replace(chart.spec, title=title)), home)
 
 
