@@ -22,6 +22,7 @@ import responses
 from stats.analysis.indicators import INDICATORS_FILE, load_indicators, open_scope, run_indicator
 from stats.catalog.load import load_catalog
 from stats.config import ROOT
+from stats.errors import CatalogError
 from stats.ingest.refresh import refresh
 from stats.sources.kolada import KOLADA_BASE, KoladaClient, KoladaSource, chunked
 from stats.sources.kolada_catalogue import load_kpi_catalogue
@@ -236,3 +237,14 @@ def test_another_kolada_year_sits_beside_the_embedded_one(
     assert themes.loc["Livskvalitet (sammanvägt)", "Länet"] == "60,49"  # illustrative
     lines = [c for c in captions(at) if c.startswith("Källa:")]
     assert lines[0].startswith("Källa: Tillväxtverket m.fl. via Kolada (RKA), CC BY 4.0, BRP+")
+
+
+@pytest.mark.parametrize("name", ["saknas.csv", "indicators.toml", "../../../etc/passwd"])
+def test_a_bad_lookup_is_a_catalog_error_naming_the_key(tmp_path: Path, name: str) -> None:
+    declared = INDICATORS_FILE.read_text(encoding="utf-8")
+    start = declared.index("[indicator.brp_plus]")
+    entry = declared[start:].replace('lookup = "brp_plus_kolada.csv"', f'lookup = "{name}"')
+    path = tmp_path / "indicators.toml"
+    path.write_text(entry, encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"indicators\.toml: indicator\.brp_plus\.lookup: "):
+        load_indicators(path)
