@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/refresh.py
+	$(BIN)/python bench/kolada_search.py
 
 clean:
 	rm -rf $(VENV) data/stats.duckdb data/stats.duckdb.* data/.stats.duckdb.* data/raw

@@ -4,7 +4,38 @@
 -- of that level, so riket sits beside each region on the same level's scale. Each län gets its
 -- rank among the 21 (1 = highest) when all 21 have a value; Kolada's name and description of
 -- the index come from the release's labels.
-with source as (
+--
+-- Two origins of the same index: the embedded copy of Tillväxtverket's delivery to Kolada
+-- (brp_plus_*, stämpelår 2025) and Kolada's BRP+ KPIs fetched online (kolada_brp_plus_*, one KPI
+-- per part or theme and sex; indicator_lookup is src/stats/catalog/brp_plus_kolada.csv). For a
+-- level and year with Kolada values the Kolada release is used, otherwise the embedded one, so
+-- a year is never counted twice.
+with lookup as (
+    select kpi, niva, del, tema, kon, tema_label
+    from indicator_lookup
+),
+
+kolada as (
+    select
+        l.niva,
+        l.del,
+        l.tema,
+        l.kon,
+        l.tema_label,
+        o.region_code,
+        o.period,
+        o.value,
+        o.status,
+        o.preliminary,
+        o.release_id
+    from obs o
+    join lookup l
+        on l.kpi = o.dims->>'$.kpi'
+        and l.niva = case o.series_id when 'kolada_brp_plus_region' then 'lan' else 'kommun' end
+    where o.series_id in ('kolada_brp_plus_region', 'kolada_brp_plus_kommun')
+),
+
+embedded as (
     select
         case series_id when 'brp_plus_region' then 'lan' else 'kommun' end as niva,
         dims->>'$.del' as del,
@@ -18,6 +49,40 @@ with source as (
         release_id
     from obs
     where series_id in ('brp_plus_region', 'brp_plus_kommun')
+),
+
+kolada_years as (
+    select distinct niva, period
+    from kolada
+    where value is not null
+),
+
+-- Kolada's description of each index, as the embedded delivery carries it for its stämpelår
+described as (
+    select distinct
+        e.niva,
+        e.period,
+        e.tema,
+        e.kon,
+        t.label as tema_label,
+        d.label as description
+    from embedded e
+    left join label t
+        on t.release_id = e.release_id and t.dimension = 'tema' and t.code = e.tema
+    left join label d
+        on d.release_id = e.release_id
+        and d.dimension = 'tema_beskrivning_' || e.kon
+        and d.code = e.tema
+),
+
+source as (
+    select * exclude (tema_label), tema_label as kolada_label
+    from kolada
+    semi join kolada_years using (niva, period)
+    union all by name
+    select *
+    from embedded
+    anti join kolada_years using (niva, period)
 ),
 
 riket as (
@@ -45,9 +110,9 @@ final as (
         s.niva,
         s.del,
         s.tema,
-        coalesce(t.label, s.tema) as tema_label,
+        coalesce(t.tema_label, s.kolada_label, s.tema) as tema_label,
         s.kon,
-        d.label as description,
+        t.description,
         s.region_code,
         s.period,
         s.value,
@@ -61,13 +126,8 @@ final as (
     from source s
     left join riket r using (niva, del, tema, kon, period)
     left join lan_rank l using (niva, del, tema, kon, region_code, period)
-    left join label t
-        on t.release_id = s.release_id and t.dimension = 'tema' and t.code = s.tema
-    left join label d
-        on d.release_id = s.release_id
-        and d.dimension = 'tema_beskrivning_' || s.kon
-        and d.code = s.tema
-    order by s.niva, s.del, s.tema, s.kon, s.region_code
+    left join described t using (niva, period, tema, kon)
+    order by s.niva, s.del, s.tema, s.kon, s.region_code, s.period
 )
 
 select * from final

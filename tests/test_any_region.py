@@ -80,7 +80,7 @@ def _texts(at: AppTest) -> str:
 
 
 PAGE_FILES = ["moten", "mote", "befolkning", "serier", "arbetsmarknad", "prognoser",
-              "cirkular", "kallor", "forbered"]  # fmt: skip
+              "cirkular", "kallor", "forbered", "kolada"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", PAGE_FILES)

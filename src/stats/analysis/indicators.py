@@ -12,6 +12,7 @@ temporary catalog, so sessions never see each other's pins.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import tomllib
@@ -62,6 +63,8 @@ class Indicator:
     releases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # measure -> what a chart of that measure shows, when it differs from `definition`
     definitions: tuple[tuple[str, str], ...] = ()
+    # the text of the declared `lookup` CSV (catalog folder), the relation `indicator_lookup`
+    lookup: str = ""
 
     def definition_of(self, measure: str | None) -> str:
         """The definition a chart of one measure shows, e.g. of "arbetsloshet"."""
@@ -81,7 +84,7 @@ class Indicator:
         A frozen meeting records it, so a later change of the definition is reported.
         """
         declared = (self.title, self.unit, self.definition, self.columns, self.keys, self.inputs)
-        text = repr(declared) + "\n" + self.sql
+        text = repr(declared) + "\n" + self.sql + self.lookup
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -119,6 +122,7 @@ def _indicator(path: Path, ind_id: str, raw: dict[str, Any]) -> Indicator:
         materialize=bool(raw.get("materialize", False)),
         releases=releases,
         definitions=tuple((str(k), str(v)) for k, v in raw.get("definitions", {}).items()),
+        lookup=_lookup_text(where, raw.get("lookup")),
         series=tuple(
             dict.fromkeys([*(str(s) for s in raw.get("series", [])), *(i.series for i in inputs)])
         ),
@@ -140,6 +144,16 @@ def _release_columns(
             )
         out.append((str(value), tuple(str(n) for n in names)))
     return tuple(out)
+
+
+def _lookup_text(where: str, name: Any) -> str:
+    """The text of a lookup CSV named relative to the catalog folder ("" without one)."""
+    if name is None:
+        return ""
+    path = INDICATORS_FILE.parent / str(name)
+    if not str(name).endswith(".csv") or not path.is_file():
+        raise CatalogError(f"{where}.lookup: {name!r} must be a CSV file in src/stats/catalog/")
+    return path.read_text(encoding="utf-8")
 
 
 @cache
@@ -175,6 +189,10 @@ def open_scope(
             ).astype(str)
             _temp_table(cur, f"input_{ind.id}", inputs)
             sql = ind.sql.replace("indicator_input", f"input_{ind.id}")
+            if ind.lookup:
+                lookup = pd.read_csv(io.StringIO(ind.lookup), dtype=str, keep_default_na=False)
+                _temp_table(cur, f"lookup_{ind.id}", lookup)
+                sql = sql.replace("indicator_lookup", f"lookup_{ind.id}")
             kind = "table" if ind.materialize else "view"
             cur.execute(f"create temp {kind} {ind.id} as {sql}")
     except duckdb.Error as exc:

@@ -388,8 +388,10 @@ def decode_kpis(
         if isinstance(kpi.get("publication_date"), str):
             published.append(kpi["publication_date"])
     check_kpis(part, body, asked)
-    label = "Kolada (RKA): nyckeltal " + ", ".join(k for _d, k in labels)
-    meta = _meta(label, units)
+    ids = ", ".join(k for _d, k in labels)
+    meta = _meta(str(part.options.get("label") or f"Kolada (RKA): nyckeltal {ids}"), units)
+    if part.options.get("publisher"):  # an index Kolada passes on (BRP+): "… via Kolada (RKA)"
+        meta |= {"source": str(part.options["publisher"]), "via": SOURCE_TEXT}
     return Decoded(_frame([], series.dims), labels, meta, max(published, default=None))
 
 

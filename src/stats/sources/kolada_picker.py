@@ -6,7 +6,8 @@ län and its kommuner from 2010, by sex when Kolada divides the KPI so. The entr
 dict and written with tomli_w, never by formatting text; it is read back through the catalog
 loader (same validation as catalog.d, the id must be new) before an atomic rename puts it in
 place. The next `stats refresh` fetches it through the Kolada adapter; until then the pages say
-"Ingen data ännu — kör `stats refresh`".
+"Ingen data ännu — kör `stats refresh`". `remove_kpi_series` deletes such a file again; the
+built-in catalog (catalog.d) is never touched.
 
 Messages are Swedish: they are shown to the analyst as text (escaped by the page).
 """
@@ -30,7 +31,7 @@ REGIONS = ["riket", "hemlan", "hemlan_kommuner"]
 MAX_ID_INPUT = 20
 HEADER = (
     "# Added with the Kolada picker (page 'Kolada-nyckeltal'); fetched by `stats refresh`.\n"
-    "# Written as data by src/stats/sources/kolada_picker.py; delete the file to remove it.\n"
+    "# Written as data by src/stats/sources/kolada_picker.py; remove it on the same page.\n"
 )
 
 
@@ -131,3 +132,21 @@ def local_kolada_series(folder: Path | None = None) -> list[str]:
     """Series ids the picker has added (files kolada_<id>.toml in the local catalog)."""
     folder = folder or local_catalog_dir()
     return sorted(p.stem for p in folder.glob("kolada_*.toml")) if folder.is_dir() else []
+
+
+def remove_kpi_series(series_id: str, folder: Path | None = None) -> Path:
+    """Delete the local catalog file of a series the picker added; PickError otherwise.
+
+    Only files `kolada_<id>.toml` in the local catalog folder qualify, never a built-in series.
+    Stored releases stay in the database; the series is no longer declared or fetched.
+    """
+    folder = folder or local_catalog_dir()
+    kpi_id = series_id.removeprefix("kolada_").upper()
+    if not KPI_ID.fullmatch(kpi_id) or series_id not in local_kolada_series(folder):
+        raise PickError(
+            f"Serien {series_id[:60]} kan inte tas bort här: bara nyckeltal som lagts till "
+            "på den här sidan kan tas bort."
+        )
+    path = folder / f"{series_id}.toml"
+    path.unlink()
+    return path

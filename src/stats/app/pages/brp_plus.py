@@ -19,15 +19,16 @@ from stats.present.spec import Chart, ChartSpec, caption
 from stats.regions import load_regions
 
 SERIES = ("brp_plus_region", "brp_plus_kommun")
+# fetched online (Kolada v3); a year they have replaces the embedded copy's
+KOLADA = ("kolada_brp_plus_region", "kolada_brp_plus_kommun")
 PARTS = ("Livskvalitet", "Hållbarhet")
 SEXES = {"TotSa": "totalt", "2": "kvinnor", "1": "män"}
 DECIMALS = 2
-YEAR = "2025"
 MOST = "plats 1 = högst"
 LEAD = (
     "Tillväxtverkets BRP+ är ett bredare mått på utveckling än BRP: livskvalitet och "
-    "hållbarhet i varje län och kommun, sammanvägt och per tema, för kvinnor och män "
-    "(stämpelår 2025)."
+    "hållbarhet i varje län och kommun, sammanvägt och per tema, för kvinnor och män, "
+    "per stämpelår."
 )
 SCALE = (
     "Så läses skalan: index 0–100 efter max–min-standardisering. Varje indikator placeras på "
@@ -38,8 +39,10 @@ SCALE = (
 )
 
 
-def spec(niva: str, part: str, sex: str, regions: tuple[str, ...], theme: str = "") -> ChartSpec:
-    """One part's indexes for one sex; with `theme`, that index only (ranked bars)."""
+def spec(
+    niva: str, part: str, sex: str, regions: tuple[str, ...], year: str = "", theme: str = ""
+) -> ChartSpec:
+    """One part's indexes for one sex and stämpelår; with `theme`, that index only."""
     filters = [("del", part), ("kon", sex), ("niva", niva)]
     filters += [("tema", theme)] if theme else []
     return ChartSpec(
@@ -47,9 +50,20 @@ def spec(niva: str, part: str, sex: str, regions: tuple[str, ...], theme: str = 
         filters=tuple(filters),
         regions=regions,
         kind="bar",
+        period_from=year or None,
+        period_to=year or None,
         unit="index 0–100",
         decimals=DECIMALS,
     )
+
+
+def choose_year(db: Db, home: str) -> str:
+    """The stämpelår to show: the latest with data, or the one the reader picks."""
+    frame = load_chart(*db, spec("lan", PARTS[0], "TotSa", ("riket", "lan")), home).frame
+    years = sorted({str(p) for p in frame["period"]}, reverse=True)
+    if len(years) <= 1:
+        return years[0] if years else ""
+    return str(st.selectbox("Stämpelår", years, key="brp_ar"))
 
 
 def theme_order(code: str) -> tuple[int, str]:
@@ -114,9 +128,9 @@ def show_index(chart: Chart, home: str, title: str) -> None:
     show_description(chart)
 
 
-def show_lan(db: Db, home: str, part: str, sex: str) -> None:
+def show_lan(db: Db, home: str, part: str, sex: str, year: str) -> None:
     """The part's total and every theme: a table for the home län, bars for the chosen one."""
-    mine = load_chart(*db, spec("lan", part, sex, ("hemlan",)), home)
+    mine = load_chart(*db, spec("lan", part, sex, ("hemlan",), year), home)
     everything = mine.frame
     if everything.empty:
         st.info(no_data(home))
@@ -132,17 +146,18 @@ def show_lan(db: Db, home: str, part: str, sex: str) -> None:
         format_func=lambda t: f"{t} (sammanvägt)" if t in PARTS else str(labels[t]),
         key=f"brp_tema_{part}",
     )
-    chart = load_chart(*db, spec("lan", part, sex, ("riket", "lan"), theme), home)
+    chart = load_chart(*db, spec("lan", part, sex, ("riket", "lan"), year, theme), home)
     name = f"{part} (sammanvägt)" if theme in PARTS else str(labels[theme])
     st.subheader(f"{name} per län")
-    show_index(chart, home, f"BRP+ {name}, {SEXES[sex]}, {YEAR}")
+    show_index(chart, home, f"BRP+ {name}, {SEXES[sex]}, stämpelår")
 
 
-def show_kommuner(db: Db, home: str, part: str, sex: str) -> None:
+def show_kommuner(db: Db, home: str, part: str, sex: str, year: str) -> None:
     """The part's total per kommun in the home län, with riket on the kommun scale."""
     name = load_regions().name(home)
     st.header(f"Kommunerna i {name}")
-    chart = load_chart(*db, spec("kommun", part, sex, ("riket", "hemlan_kommuner"), part), home)
+    regions = ("riket", "hemlan_kommuner")
+    chart = load_chart(*db, spec("kommun", part, sex, regions, year, part), home)
     if chart.frame.empty:
         st.info(no_data_for(f"kommunerna i {name}"))
         return
@@ -150,7 +165,7 @@ def show_kommuner(db: Db, home: str, part: str, sex: str) -> None:
         "Kommunindex: kommunerna standardiseras mot varandra (0 = sämsta, 100 = bästa "
         "kommunen i landet), så värdena går inte att jämföra med länens regionindex."
     )
-    title = f"BRP+ {part} (sammanvägt), {SEXES[sex]}, kommunerna, {YEAR}"
+    title = f"BRP+ {part} (sammanvägt), {SEXES[sex]}, kommunerna, stämpelår"
     show_ranked_bars(replace(chart, spec=replace(chart.spec, title=title)), home)
 
 
@@ -159,7 +174,7 @@ def render() -> None:
     with page("BRP+ – livskvalitet och hållbarhet", LEAD) as ctx:
         db, home = ctx.db, ctx.home
         have = set(load_series_with_data(*db, home)) if db is not None else set()
-        if db is None or not have & set(SERIES):
+        if db is None or not have & set(SERIES + KOLADA):
             for series_id in SERIES:
                 st.info(missing_text(load_catalog().series[series_id]))
             return
@@ -168,9 +183,10 @@ def render() -> None:
         sex = right.radio(
             "Kön", list(SEXES), format_func=lambda k: SEXES[k], horizontal=True, key="brp_kon"
         )
+        year = choose_year(db, home)
         st.header(f"{part}: länet bland de 21 länen")
-        show_lan(db, home, part, sex)
-        show_kommuner(db, home, part, sex)
+        show_lan(db, home, part, sex, year)
+        show_kommuner(db, home, part, sex, year)
 
 
 render()

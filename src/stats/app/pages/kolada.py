@@ -2,7 +2,8 @@
 
 The analyst signs in on "Förbered möte" (the same session unlocks this page). The search runs
 over the embedded KPI catalogue, or the one `stats kolada-catalogue` fetched; an added KPI
-becomes a catalog file in the local catalog folder, fetched by the next `stats refresh`.
+becomes a catalog file in the local catalog folder, fetched by the next `stats refresh`, and
+can be removed again (after a confirmation); built-in series cannot.
 Everything from the catalogue and the search box is shown as text.
 """
 
@@ -22,6 +23,7 @@ from stats.sources.kolada_picker import (
     PickError,
     add_kpi_series,
     local_kolada_series,
+    remove_kpi_series,
     series_id_for,
 )
 from stats.text import escape_markdown
@@ -102,16 +104,47 @@ def by_id_section(catalogue: KpiCatalogue) -> None:
             add(typed, catalogue)
 
 
+def confirm_removal(series_id: str, title: str) -> None:
+    """Ask before deleting the series' catalog file; only picker-added files are removable."""
+    with st.container(border=True):
+        st.warning(
+            f"Ta bort serien {title}? Katalogfilen `{series_id}.toml` raderas och serien "
+            "hämtas inte längre vid `stats refresh`. Redan hämtade data ligger kvar i databasen."
+        )
+        yes, no, _rest = st.columns([1, 1, 3])
+        if yes.button("Ja, ta bort", key=f"confirm_remove_{series_id}", type="primary"):
+            st.session_state.pop("kolada_remove", None)
+            try:
+                remove_kpi_series(series_id)
+            except PickError as exc:
+                st.error(escape_markdown(str(exc)))
+                return
+            st.session_state["kolada_removed"] = title
+            st.rerun()
+        if no.button("Avbryt", key=f"cancel_remove_{series_id}"):
+            st.session_state.pop("kolada_remove", None)
+            st.rerun()
+
+
 def added_section() -> None:
+    """The series the picker added, each with a link and a remove button (asked once more)."""
+    removed = st.session_state.pop("kolada_removed", None)
+    if removed:
+        st.success(f"Serien {removed} är borttagen ur katalogen.")
     added = local_kolada_series()
     if not added:
         return
-    st.subheader("Tillagda nyckeltal")
+    st.header("Tillagda nyckeltal")
     catalog = load_catalog()
     for series_id in added:
         series = catalog.series.get(series_id)
         title = escape_markdown(series.title) if series else series_id
-        st.markdown(f"- [{title}](serier?serie={series_id})")
+        link, button = st.columns([4, 1])
+        link.markdown(f"[{title}](serier?serie={series_id})")
+        if button.button("Ta bort", key=f"remove_{series_id}"):
+            st.session_state["kolada_remove"] = series_id
+        if st.session_state.get("kolada_remove") == series_id:
+            confirm_removal(series_id, title)
 
 
 def render() -> None:
