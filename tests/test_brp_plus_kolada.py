@@ -26,7 +26,8 @@ from stats.errors import CatalogError
 from stats.ingest.refresh import refresh
 from stats.sources.kolada import KOLADA_BASE, KoladaClient, KoladaSource, chunked
 from stats.sources.kolada_catalogue import load_kpi_catalogue
-from stats.store.write import open_reader, open_writer
+from stats.store.dbfile import open_reader
+from stats.store.write import open_writer
 from tests.adapter_faults import FakeSleep
 from tests.test_indicator_pages import captions, table_of
 from tests.test_kolada_brp_plus import LAN_IDS, PER_PAGE, YEARS, kpi_body, kpi_ids
