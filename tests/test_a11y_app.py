@@ -99,7 +99,7 @@ def test_the_signed_in_kolada_page_passes_axe(
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
             page.goto(f"{url}/forbered", wait_until="commit")
             page.get_by_label("Ditt namn (sparas med ändringarna)").fill("Emma")
-            page.get_by_label("Lösenord").fill("hemligt")
+            page.get_by_label("Lösenord", exact=True).fill("hemligt")
             page.get_by_role("button", name="Logga in").click()
             page.get_by_role("button", name="Logga ut").wait_for(timeout=60_000)
             # a link in the app keeps the session (a new page load would start a new one)

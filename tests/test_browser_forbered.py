@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from stats.app.swedish import ARIA_SWEDISH
 from stats.config import ROOT
 from tests.test_browser import app_page, chromium_path  # noqa: F401  (fixtures)
 
@@ -46,7 +47,7 @@ def forbered(analyst: None, app_page: tuple[Page, str]) -> Iterator[Page]:  # no
     page, url = app_page
     page.goto(f"{url}/forbered", wait_until="commit")
     page.get_by_label("Ditt namn (sparas med ändringarna)").fill("Emma")
-    page.get_by_label("Lösenord").fill("hemligt")
+    page.get_by_label("Lösenord", exact=True).fill("hemligt")
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som Emma.").wait_for(timeout=60_000)
     settle(page)
@@ -153,4 +154,13 @@ def test_no_english_widget_texts(forbered: Page) -> None:
     text = page.evaluate(VISIBLE_TEXT)
     for english in ENGLISH:
         assert english not in text, (english, text)
+    # what a screen reader announces: Streamlit's own English names are swapped for Swedish
+    named = page.eval_on_selector_all(
+        "[aria-label], [placeholder]",
+        "els => els.map(e => (e.getAttribute('aria-label') || '') + '|' + "
+        "(e.getAttribute('placeholder') || ''))",
+    )
+    english_names = {n for n in named for word in ARIA_SWEDISH if word in n.split("|")}
+    assert not english_names, english_names
+    assert "Visa lösenord" in " ".join(named) or "Fäll ihop sidomenyn" in " ".join(named)
     uploader.screenshot(path=str(DOCS / "forbered-uppladdning.png"))
