@@ -59,6 +59,7 @@ def meeting_section(
         data_note=note,
         about=meeting_about(meeting),
         notes=meeting.notes,
+        presenter=", ".join(p for p in (meeting.presenter, meeting.presenter_role) if p),
     )
 
 

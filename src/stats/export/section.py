@@ -48,6 +48,8 @@ class Section:
     # e.g. "Ordinarie möte · 2024-06-17 13:00–15:00, Digitalt" and the meeting's notes
     about: str = ""
     notes: str = ""
+    # who presents the section, e.g. "Emma Persson, regional analytiker RJH" ("" if not named)
+    presenter: str = ""
 
     @property
     def processor(self) -> str:
