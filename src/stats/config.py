@@ -18,12 +18,14 @@ USER_AGENT = "naringslivsstatistik/0.1 (+https://github.com/; regional statistic
 
 @dataclass(frozen=True)
 class Settings:
-    """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION."""
+    """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION,
+    STATS_PUBLISH_DIR (where the meeting page's "Publicera" writes the static site)."""
 
     db_path: Path
     data_dir: Path
     snapshot_dir: Path
     home_region: str
+    publish_dir: Path = ROOT / "data" / "publish"
 
     @property
     def raw_dir(self) -> Path:
@@ -39,6 +41,7 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         snapshot_dir=Path(os.environ.get("STATS_SNAPSHOT_DIR", ROOT / "data" / "snapshot")),
         home_region=os.environ.get("STATS_HOME_REGION", "23"),
+        publish_dir=Path(os.environ.get("STATS_PUBLISH_DIR", data_dir / "publish")),
     )
 
 

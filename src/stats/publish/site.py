@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -67,12 +68,13 @@ def publish_meeting(
     out: Path,
     *,
     current: bool = False,
+    step: Callable[[str], None] = lambda _: None,
 ) -> Path:
     """Publish `meeting` into the site folder `out`; return the meeting's page.
 
     A frozen meeting shows its pinned data unless `current`. Other meetings published in `out`
     stay and are listed on its index page. Needs Chromium (pictures and PDF): NoBrowser says
-    what to install.
+    what to install. `step` hears each stage in Swedish, for a progress display.
     """
     # the browser starts while the charts are drawn
     renderer = ImageRenderer()
@@ -84,6 +86,7 @@ def publish_meeting(
         # built beside the earlier publication, which stays until the new one is complete
         new = out / f".{meeting.date}.new"
         shutil.rmtree(new, ignore_errors=True)
+        step("Ritar diagrammen")
         # every picture is queued at once: the browser draws while Python writes the files
         pictures = queue_pictures(section, renderer, kinds_for(("pdf", *EXPORTED)))
         write_assets(out)
@@ -91,7 +94,9 @@ def publish_meeting(
         downloads = download_list(section, DOWNLOADS)
         page_path = write_page(section, new, PageFiles(pictures=linked, downloads=downloads))
         printing = renderer.print_soon(page_path)
+        step("Skriver Word, PowerPoint, Excel, CSV och bilder")
         export_section(section, EXPORTED, new / DOWNLOADS, renderer=renderer, pictures=pictures)
+        step("Skriver ut PDF")
         (new / DOWNLOADS / section.single_file("pdf")).write_bytes(printing.result())
     finally:
         renderer.close()
