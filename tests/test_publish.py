@@ -450,3 +450,35 @@ def test_the_same_figure_is_rendered_once_per_batch(snapshot_db: Path, meetings:
         assert renderer.render(fig, "png") == first
         renderer.render(fig, "svg")
     assert calls == ["render", "render"]
+
+
+@pytest.mark.browser
+def test_pictures_without_tab_reloads_are_kaleidos_own(snapshot_db: Path, meetings: Path) -> None:
+    """The renderer skips Kaleido's reload between images; the PNGs stay byte-identical."""
+    import asyncio
+
+    import kaleido
+
+    from stats.export.images import SCALE, ImageRenderer
+    from stats.export.layout import export_figure
+    from tests.test_browser import chromium_path
+
+    june = replace(load_meeting(meeting_path(meetings, DATE)), charts=(KONKURSER, FOLKMANGD))
+    con = open_reader(snapshot_db)
+    try:
+        section = meeting_section(con, june, "23")
+    finally:
+        con.close()
+    figures = [export_figure(c, section.home, notes=n) for c in section.charts for n in (1, 0)]
+
+    def opts(fig: object) -> dict[str, object]:
+        size = {"width": int(fig.layout.width), "height": int(fig.layout.height)}  # type: ignore[attr-defined]
+        return {"format": "png", "scale": SCALE, **size}
+
+    async def kaleidos_own() -> list[bytes]:
+        async with kaleido.Kaleido(path=chromium_path(), mathjax=False, n=1) as k:
+            return [await k.calc_fig(f.to_dict(), opts=opts(f)) for f in figures]
+
+    with ImageRenderer() as renderer:
+        ours = [renderer.render(f, "png") for f in figures]
+    assert ours == asyncio.run(kaleidos_own())
