@@ -120,7 +120,7 @@ async def _browser_sessions(url: str, ready_js: str, charts: int) -> list[float]
 
 
 def _get(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=60) as answer:
+    with urllib.request.urlopen(url, timeout=300) as answer:
         return len(answer.read())
 
 
