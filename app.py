@@ -41,9 +41,10 @@ NAVIGATION = {
 }
 
 
-@st.cache_resource
 def pages() -> dict[str, list[Any]]:
-    """The pages, made once per server process (resolving their files costs every run)."""
+    """The pages, made anew on every run: a `st.Page` is single-use per run (`run()` marks it
+    called), so pages shared between sessions raised "This page cannot be called directly"
+    when two sessions ran at once (bench/publish.py's 20 concurrent sessions)."""
     return {
         section: [
             st.Page(

@@ -32,6 +32,7 @@ from stats.meetings.model import Highlight, freeze
 from stats.present.describe import alt_text
 from stats.present.spec import ChartSpec
 from stats.publish.html import Listed, index_body
+from stats.publish.meeting_page import PageFiles, meeting_body
 from stats.publish.site import publish_meeting, published
 from stats.publish.statement import CONTACT_ENV, statement_body
 from stats.store.dbfile import open_reader
@@ -134,6 +135,25 @@ def test_pdf_is_an_export_format(snapshot_db: Path, meetings: Path) -> None:
     assert section.about == "Ordinarie möte · 2024-06-17, Digitalt"
 
 
+def test_title_page_names_the_presenter_as_plain_text(snapshot_db: Path, meetings: Path) -> None:
+    june = load_meeting(meeting_path(meetings, DATE))
+    hostile = replace(
+        june, charts=(KONKURSER,), presenter='<script>alert("x")</script>', presenter_role="=1+1"
+    )
+    con = open_reader(snapshot_db)
+    try:
+        sections = [meeting_section(con, m, "23") for m in (june, hostile)]
+    finally:
+        con.close()
+    unnamed, named = (meeting_body(s, PageFiles()) for s in sections)
+    assert "<p>Presenteras av Region Jämtland Härjedalen</p>" in unnamed
+    assert (
+        '<p class="presenter">Presenteras av &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;, '
+        "=1+1</p>\n<p>Bearbetning: Region Jämtland Härjedalen</p>"
+    ) in named
+    assert "<script>alert" not in named
+
+
 def test_publish_never_replaces_a_folder_it_did_not_write(
     snapshot_db: Path, meetings: Path, tmp_path: Path
 ) -> None:
@@ -179,6 +199,8 @@ def _frozen_june(db: Path, folder: Path) -> None:
         june,
         charts=(KONKURSER, FOLKMANGD),
         highlights=(*june.highlights, Highlight(HOSTILE)),
+        presenter="Emma Persson",
+        presenter_role="regional analytiker RJH",
     )
     with closing(open_reader(db)) as con:
         done = freeze(con, june, by="Emma", now=FROZEN_AT)
@@ -360,7 +382,8 @@ def test_pdf_has_title_page_highlights_sources_outline_and_swedish_numbers(site:
     assert 3 <= len(pages) <= 12
     first = pages[0]
     assert "Regional näringslivsdialog, 2024-06-17" in first
-    assert "Presenteras av Region Jämtland Härjedalen" in first
+    assert "Presenteras av Emma Persson, regional analytiker RJH" in first
+    assert "Bearbetning: Region Jämtland Härjedalen" in first
     assert "Data som visades 2024-06-17." in first
     assert f"Sida 1 av {len(pages)}" in first and f"Sida {len(pages)} av {len(pages)}" in pages[-1]
     text = " ".join(" ".join(p.split()) for p in pages)
@@ -428,3 +451,35 @@ def test_the_same_figure_is_rendered_once_per_batch(snapshot_db: Path, meetings:
         assert renderer.render(fig, "png") == first
         renderer.render(fig, "svg")
     assert calls == ["render", "render"]
+
+
+@pytest.mark.browser
+def test_pictures_without_tab_reloads_are_kaleidos_own(snapshot_db: Path, meetings: Path) -> None:
+    """The renderer skips Kaleido's reload between images; the PNGs stay byte-identical."""
+    import asyncio
+
+    import kaleido
+
+    from stats.export.images import SCALE, ImageRenderer
+    from stats.export.layout import export_figure
+    from tests.test_browser import chromium_path
+
+    june = replace(load_meeting(meeting_path(meetings, DATE)), charts=(KONKURSER, FOLKMANGD))
+    con = open_reader(snapshot_db)
+    try:
+        section = meeting_section(con, june, "23")
+    finally:
+        con.close()
+    figures = [export_figure(c, section.home, notes=n) for c in section.charts for n in (1, 0)]
+
+    def opts(fig: object) -> dict[str, object]:
+        size = {"width": int(fig.layout.width), "height": int(fig.layout.height)}  # type: ignore[attr-defined]
+        return {"format": "png", "scale": SCALE, **size}
+
+    async def kaleidos_own() -> list[bytes]:
+        async with kaleido.Kaleido(path=chromium_path(), mathjax=False, n=1) as k:
+            return [await k.calc_fig(f.to_dict(), opts=opts(f)) for f in figures]
+
+    with ImageRenderer() as renderer:
+        ours = [renderer.render(f, "png") for f in figures]
+    assert ours == asyncio.run(kaleidos_own())

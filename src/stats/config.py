@@ -19,8 +19,9 @@ USER_AGENT = "naringslivsstatistik/0.1 (+https://github.com/; regional statistic
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings; STATS_DB, STATS_DATA_DIR, STATS_SNAPSHOT_DIR, STATS_HOME_REGION,
-    STATS_LOG_FILE (the scheduled refresh's log, one line per series and run) and
-    STATS_CATALOG_LOCAL (the deployment's own catalog files, e.g. KPIs added with the picker)."""
+    STATS_LOG_FILE (the scheduled refresh's log, one line per series and run),
+    STATS_CATALOG_LOCAL (the deployment's own catalog files, e.g. KPIs added with the picker) and
+    STATS_PUBLISH_DIR (where the meeting page's "Publicera" writes the static site)."""
 
     db_path: Path
     data_dir: Path
@@ -28,6 +29,7 @@ class Settings:
     home_region: str
     log_file: Path = Path("data/refresh.log")
     catalog_local_dir: Path = ROOT / "data" / "catalog.local.d"
+    publish_dir: Path = ROOT / "data" / "publish"
 
     @property
     def raw_dir(self) -> Path:
@@ -45,6 +47,7 @@ def load_settings() -> Settings:
         home_region=os.environ.get("STATS_HOME_REGION", "23"),
         log_file=Path(os.environ.get("STATS_LOG_FILE", data_dir / "refresh.log")),
         catalog_local_dir=Path(os.environ.get("STATS_CATALOG_LOCAL", data_dir / "catalog.local.d")),
+        publish_dir=Path(os.environ.get("STATS_PUBLISH_DIR", data_dir / "publish")),
     )
 
 

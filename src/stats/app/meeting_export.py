@@ -1,20 +1,28 @@
-"""Download buttons for a meeting's statistics section (files built only when clicked)."""
+"""Download buttons for a meeting's statistics section (files built only when clicked), and
+the staff's "Publicera" button that writes the static site and offers it as a zip."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+import threading
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
+from stats.app.auth import expired
 from stats.app.db import Db, reading
-from stats.export import ImageRenderer, browser_missing, export_section
+from stats.config import load_settings
+from stats.errors import StatsError
+from stats.export import ImageRenderer, NoBrowser, browser_missing, export_section
 from stats.export.from_meeting import meeting_section
 from stats.meetings.model import Meeting
+from stats.publish.site import publish_meeting
 from stats.regions import Home
+from stats.text import escape_markdown
 
 # format → (button label, MIME type, one file or a zip of per-chart files)
 FORMATS = {
@@ -73,3 +81,90 @@ def show_downloads(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
             label, maker, file_name=name, mime=mime, on_click="ignore",
             disabled=bool(missing) and fmt in NEEDS_BROWSER, key=f"dl-{fmt}",
         )  # fmt: skip
+
+
+NO_CHROMIUM = (
+    "Publiceringen kräver webbläsaren Chromium, som ritar diagrambilderna och skriver ut "
+    "PDF-filen, men den finns inte på servern. Installera den med "
+    "`sudo apt-get install chromium` eller ange sökvägen i miljövariabeln BROWSER_PATH, och "
+    "försök igen."
+)
+ZIP_KEY = "publicerat_zip"
+
+
+def staff_signed_in() -> bool:
+    """Whether this session's analyst signed in (on "Förbered möte") less than 8 hours ago."""
+    since = st.session_state.get("analyst_since")
+    if not st.session_state.get("analyst") or since is None:
+        return False
+    return not expired(float(since), time.time())
+
+
+@st.cache_resource(show_spinner=False)
+def publish_lock() -> threading.Lock:
+    """One publication at a time in this app process (they share the folder)."""
+    return threading.Lock()
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The folder as a zip, its files in name order under the folder's name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.write(path, (Path(folder.name) / path.relative_to(folder)).as_posix())
+    return buffer.getvalue()
+
+
+def run_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> bytes | None:
+    """Publish into the deployment's folder with progress shown; the zip, or None on error."""
+    out = load_settings().publish_dir
+    if not publish_lock().acquire(blocking=False):
+        st.warning("En publicering pågår redan. Försök igen om en stund.")
+        return None
+    try:
+        with st.status("Publicerar …", expanded=True) as status:
+            try:
+                with reading(*db) as con:
+                    publish_meeting(con, meeting, home, out, current=current, step=st.write)
+                st.write("Packar mappen som zip")
+                data = zip_folder(out)
+            except NoBrowser:
+                status.update(label="Publiceringen misslyckades", state="error")
+                st.error(NO_CHROMIUM)
+                return None
+            except (StatsError, OSError) as exc:
+                status.update(label="Publiceringen misslyckades", state="error")
+                st.error(f"Publiceringen misslyckades: {escape_markdown(str(exc))}")
+                return None
+            status.update(label="Publicerat", state="complete", expanded=False)
+    finally:
+        publish_lock().release()
+    return data
+
+
+def show_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
+    """Staff only: "Publicera" writes the static pages, PDF and downloads, then a zip of them."""
+    st.header("Publicera")
+    what = "aktuella data" if current or meeting.frozen is None else "data som visades"
+    st.caption(
+        f"Skriver mötets statistikavsnitt med {what} som statiska webbsidor med PDF, Word, "
+        "PowerPoint, Excel, CSV och bilder till publiceringsmappen på servern. Mappen kan "
+        "sedan läggas på regionens webbplats."
+    )
+    missing = browser_missing() is not None
+    if missing:
+        st.error(NO_CHROMIUM)
+    if st.button("Publicera", key="publicera", type="primary", disabled=missing):
+        data = run_publish(db, meeting, home, current)
+        if data is not None:
+            st.session_state[ZIP_KEY] = (meeting.date, data)
+    stored = st.session_state.get(ZIP_KEY)
+    if stored is not None and stored[0] == meeting.date:
+        st.success("Publicerat i publiceringsmappen på servern.")
+        st.download_button(
+            "Ladda ner den publicerade mappen (zip)",
+            stored[1],
+            file_name=f"{meeting.date}_publicerat.zip",
+            mime="application/zip",
+            key="publicerat-zip",
+        )

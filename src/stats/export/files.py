@@ -14,7 +14,7 @@ from stats.export.images import (
     find_browser,
     no_browser_message,
 )
-from stats.export.layout import export_figure
+from stats.export.pictures import KIND_OF_FORMAT, PLAIN, Pictures, kinds_for, queue_pictures
 from stats.export.pptx_export import write_pptx
 from stats.export.section import Section, check_formats
 from stats.export.tables_export import write_csv, write_xlsx
@@ -35,6 +35,7 @@ def export_section(
     out_dir: Path,
     *,
     renderer: ImageRenderer | None = None,
+    pictures: Pictures | None = None,
 ) -> list[Path]:
     """Write the section in `formats` to `out_dir`; return the files written.
 
@@ -51,6 +52,9 @@ def export_section(
     renderer
         A started or unstarted `ImageRenderer` to reuse across calls (stays open); without
         one, a browser is started for this call and closed at its end.
+    pictures
+        Pictures of this section already queued in `renderer` (publishing queues them for its
+        page); the kinds still missing are queued here.
 
     Raises
     ------
@@ -69,11 +73,17 @@ def export_section(
         if active is not None and needs_browser:
             image_error = _start(active)
         images = None if image_error is not None else active
-        written = _write_images(section, wanted, out_dir, images)
-        written += _write_documents(section, wanted, out_dir, images)
-        written += _write_tables(section, wanted, out_dir)
-        if "pdf" in wanted and images is not None:
-            written.append(section_pdf(section, out_dir / section.single_file("pdf"), images))
+        queued = None
+        if images is not None:
+            queued = queue_pictures(section, images, kinds_for(wanted), pictures)
+        # the tables need no picture: written while the browser draws
+        tables = _write_tables(section, wanted, out_dir)
+        written = _write_images(section, wanted, out_dir, queued)
+        written += _write_documents(section, wanted, out_dir, queued)
+        written += tables
+        if "pdf" in wanted and images is not None and queued is not None:
+            pdf = out_dir / section.single_file("pdf")
+            written.append(section_pdf(section, pdf, images, queued.get(PLAIN)))
     finally:
         if renderer is None and active is not None:
             active.close()
@@ -93,25 +103,16 @@ def _start(renderer: ImageRenderer) -> ImageError | None:
     return None
 
 
-def _render_all(
-    section: Section, renderer: ImageRenderer, fmt: ImageFormat, *, notes: bool
-) -> dict[int, bytes]:
-    return {
-        i: renderer.render(export_figure(chart, section.home, notes=notes), fmt)
-        for i, chart in enumerate(section.charts)
-    }
-
-
 def _write_images(
-    section: Section, wanted: set[str], out_dir: Path, renderer: ImageRenderer | None
+    section: Section, wanted: set[str], out_dir: Path, pictures: Pictures | None
 ) -> list[Path]:
     """One PNG or SVG per chart, with its source line and footnotes inside the picture."""
     written: list[Path] = []
     formats: tuple[ImageFormat, ...] = ("png", "svg")
     for fmt in formats:
-        if fmt not in wanted or renderer is None:
+        if fmt not in wanted or pictures is None:
             continue
-        images = _render_all(section, renderer, fmt, notes=True)
+        images = pictures.get(KIND_OF_FORMAT[fmt])
         for i, stem in enumerate(section.stems()):
             path = out_dir / f"{stem}.{fmt}"
             path.write_bytes(images[i])
@@ -120,14 +121,14 @@ def _write_images(
 
 
 def _write_documents(
-    section: Section, wanted: set[str], out_dir: Path, renderer: ImageRenderer | None
+    section: Section, wanted: set[str], out_dir: Path, pictures: Pictures | None
 ) -> list[Path]:
     """The Word document and the slide deck, with a picture per chart when a browser runs."""
-    pictures: dict[int, bytes] = {}
-    if wanted & WITH_PICTURES and renderer is not None:
-        pictures = _render_all(section, renderer, "png", notes=False)
+    plain: dict[int, bytes] = {}
+    if wanted & WITH_PICTURES and pictures is not None:
+        plain = pictures.get(PLAIN)
     return [
-        writer(section, pictures, out_dir / section.single_file(fmt))
+        writer(section, plain, out_dir / section.single_file(fmt))
         for fmt, writer in (("docx", write_docx), ("pptx", write_pptx))
         if fmt in wanted
     ]

@@ -63,6 +63,7 @@ def meeting_section(
         about=meeting_about(meeting),
         notes=meeting.notes,
         minutes=meeting_minutes(meeting),
+        presenter=", ".join(p for p in (meeting.presenter, meeting.presenter_role) if p),
     )
 
 

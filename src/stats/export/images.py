@@ -1,14 +1,16 @@
-"""Chart images for the minutes: PNG and SVG through one warm headless Chromium (Kaleido 1.x).
+"""Chart images and PDFs through one warm headless Chromium (Kaleido 1.x): PNG, SVG, print.
 
 Kaleido 1.x drives a Chrome or Chromium; this module uses Debian's `chromium` (or BROWSER_PATH)
 and never downloads one. An `ImageRenderer` keeps one browser open on an event loop of its own,
-so a batch of images pays the browser start once (about 1.5 s) and then ~0.1 s per image.
+so a batch of images pays the browser start once (about 1.5 s) and then ~0.1 s per image;
+the same browser prints the published page to PDF in a tab of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
 import concurrent.futures
 import hashlib
 import json
@@ -16,7 +18,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -32,6 +34,16 @@ log = logging.getLogger(__name__)
 ImageFormat = Literal["png", "svg"]
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome")
 INSTALL_ADVICE = "sudo apt-get install chromium"
+# Chromium's print settings: the page's @page rule sets A4, margins and page numbers, so no
+# header or footer of Chromium's own; tagged, with the headings as the document outline
+PRINT_OPTIONS = {
+    "preferCSSPageSize": True,
+    "displayHeaderFooter": False,
+    "generateTaggedPDF": True,
+    "generateDocumentOutline": True,
+}
+# images drawn in the browser's tab between two reloads of it
+RELOAD_EVERY = 100
 # PNG pixels per layout pixel: 1600 px across 16 cm is about 250 dpi in print
 SCALE = 2
 
@@ -84,19 +96,60 @@ def require_browser() -> Path:
     return path
 
 
+class _BatchKaleido(kaleido.Kaleido):  # type: ignore[misc]
+    """Kaleido that reloads its tab every RELOAD_EVERY images instead of after each one.
+
+    Kaleido reloads the page (and plotly.js in it) after every image, which took about four
+    fifths of the time per image. Plotly.toImage draws each figure in a div of its own and
+    removes it, so the pictures are byte-identical without the reload (tested); the occasional
+    reload keeps a long-lived app browser from growing.
+    """
+
+    _since_reload = 0
+
+    async def _return_kaleido_tab(self, tab: Any) -> None:
+        self._since_reload += 1
+        if self._since_reload >= RELOAD_EVERY:
+            self._since_reload = 0
+            await tab.reload()
+        await self.tabs_ready.put(tab)
+
+
 async def _open_kaleido(browser: Path, timeout: float) -> Any:
     # mathjax off: Kaleido would otherwise load it from a CDN on every start
-    renderer = kaleido.Kaleido(path=str(browser), mathjax=False, n=1, timeout=timeout)
+    renderer = _BatchKaleido(path=str(browser), mathjax=False, n=1, timeout=timeout)
     await renderer.open()
     return renderer
 
 
+class Pending:
+    """An image or PDF being made in the warm browser; `result()` waits for its bytes."""
+
+    def __init__(self, future: concurrent.futures.Future[Any], what: str, timeout: float) -> None:
+        self._future = future
+        self._what = what
+        self._timeout = timeout
+
+    def result(self) -> bytes:
+        """The bytes, or ImageError naming what failed (or that the browser did not answer)."""
+        try:
+            return bytes(self._future.result(self._timeout))
+        except concurrent.futures.TimeoutError:
+            self._future.cancel()
+            raise ImageError(f"the browser did not answer within {self._timeout:g} s") from None
+        except ImageError:
+            raise
+        except Exception as exc:
+            raise ImageError(f"{self._what} failed: {_first_line(exc)}") from None
+
+
 class ImageRenderer:
-    """One warm headless browser for a batch of images.
+    """One warm headless browser for a batch of images and PDFs.
 
     Use as a context manager (`with ImageRenderer() as r: r.render(fig, "png")`), or keep one
     open across batches (the app) and call `close()` at the end; it closes at exit anyway.
-    `start()` raises NoBrowser (with the install advice) or ImageError.
+    `start()` raises NoBrowser (with the install advice) or ImageError. `render_soon` queues
+    images (the browser draws them while the caller does other work), `render` waits for one.
     """
 
     def __init__(self, browser: Path | None = None, *, timeout: float = 60.0) -> None:
@@ -106,9 +159,10 @@ class ImageRenderer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
-        # the bytes of each figure already rendered in this batch: publishing draws the same
-        # picture for the page, the Word document and the slides
-        self._done: dict[tuple[str, ImageFormat], bytes] = {}
+        self._starting: threading.Thread | None = None
+        # each figure already queued in this batch: publishing draws the same picture for the
+        # page, the Word document, the slides and the PDF
+        self._done: dict[tuple[str, ImageFormat], Pending] = {}
 
     @property
     def running(self) -> bool:
@@ -133,6 +187,23 @@ class ImageRenderer:
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise ImageError(f"the browser did not answer within {self.timeout:g} s") from None
+
+    def start_soon(self) -> None:
+        """Start the browser in the background; `start`, `render` and `print_pdf` wait for it.
+
+        A failed start is not raised here: the next `start` tries again and raises.
+        """
+        if self._kaleido is None and self._starting is None:
+            self._starting = threading.Thread(
+                target=self._start_quietly, name="kaleido-start", daemon=True
+            )
+            self._starting.start()
+
+    def _start_quietly(self) -> None:
+        try:
+            self.start()
+        except ImageError as exc:
+            log.info("background browser start failed (raised at the next start): %s", exc)
 
     def start(self) -> None:
         """Start the browser unless it runs already."""
@@ -162,12 +233,16 @@ class ImageRenderer:
             log.info("started %s for chart images", browser)
 
     def close(self) -> None:
-        """Close the browser; a no-op when it is not running."""
+        """Close the browser (after a background start ends); a no-op when it is not running."""
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.join(self.timeout)
         with self._lock:
             if self._kaleido is None or self._loop is None or self._thread is None:
                 return
             renderer, loop, thread = self._kaleido, self._loop, self._thread
             self._kaleido = self._loop = self._thread = None
+            self._done.clear()
             try:
                 self._run(renderer.close(), loop)
             except Exception as exc:  # a browser that died already needs no closing
@@ -175,12 +250,16 @@ class ImageRenderer:
             _stop_loop(loop, thread)
             atexit.unregister(self.close)
 
-    def render(self, fig: go.Figure, fmt: ImageFormat) -> bytes:
-        """PNG (at SCALE) or SVG bytes of a figure; starts the browser if needed."""
+    def _submit(self, make: Callable[[Any], Coroutine[Any, Any, Any]], what: str) -> Pending:
+        """Start the browser if needed and queue `make(kaleido)` on its loop."""
         self.start()
-        loop = self._loop
-        if loop is None or self._kaleido is None:
+        loop, browser = self._loop, self._kaleido
+        if loop is None or browser is None:
             raise ImageError("the image browser was closed while rendering")
+        return Pending(asyncio.run_coroutine_threadsafe(make(browser), loop), what, self.timeout)
+
+    def render_soon(self, fig: go.Figure, fmt: ImageFormat) -> Pending:
+        """Queue a figure as PNG (at SCALE) or SVG; the same figure is drawn once per batch."""
         spec = fig.to_dict()
         key = (
             hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest(),
@@ -194,16 +273,53 @@ class ImageRenderer:
             "height": int(fig.layout.height or 500),
             "scale": SCALE if fmt == "png" else 1,
         }
-        try:
-            data = self._run(self._kaleido.calc_fig(spec, opts=opts), loop)
-        except ImageError:
-            raise
-        except Exception as exc:
-            raise ImageError(
-                f"rendering {_short(chart_title(fig))!r} as {fmt} failed: {_first_line(exc)}"
-            ) from None
-        self._done[key] = bytes(data)
-        return self._done[key]
+        what = f"rendering {_short(chart_title(fig))!r} as {fmt}"
+        pending = self._submit(lambda k: k.calc_fig(spec, opts=opts), what)
+        self._done[key] = pending
+        return pending
+
+    def render(self, fig: go.Figure, fmt: ImageFormat) -> bytes:
+        """PNG (at SCALE) or SVG bytes of a figure; starts the browser if needed."""
+        return self.render_soon(fig, fmt).result()
+
+    def print_soon(self, page: Path) -> Pending:
+        """Queue printing the HTML file `page` (pictures beside it) to PDF bytes."""
+        return self._submit(lambda k: _print_page(k, page.resolve().as_uri()), f"printing {page}")
+
+    def print_pdf(self, page: Path, pdf: Path) -> Path:
+        """Print the HTML file `page` to `pdf` with the warm browser; return `pdf`."""
+        data = self.print_soon(page).result()
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(data)
+        return pdf
+
+
+async def _print_page(browser: Any, url: str) -> bytes:
+    """A page printed by a tab of its own, with scripts off (print shows the still pictures).
+
+    A4 and margins come from the page's @page rule, which also numbers the pages; the PDF is
+    tagged and its outline comes from the headings.
+    """
+    tab = await browser.create_tab("", window=True)
+    try:
+        loaded = tab.subscribe_once("Page.loadEventFired")
+        for command, params in (
+            ("Page.enable", {}),
+            ("Emulation.setScriptExecutionDisabled", {"value": True}),
+            ("Page.navigate", {"url": url}),
+        ):
+            _check_cdp(await tab.send_command(command, params=params), command)
+        await loaded
+        answer = await tab.send_command("Page.printToPDF", params=PRINT_OPTIONS)
+        _check_cdp(answer, "Page.printToPDF")
+        return base64.b64decode(answer["result"]["data"])
+    finally:
+        await browser.close_tab(tab.target_id)
+
+
+def _check_cdp(answer: Any, command: str) -> None:
+    if isinstance(answer, dict) and "error" in answer:
+        raise ImageError(f"{command}: {answer['error'].get('message', answer['error'])}")
 
 
 def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:

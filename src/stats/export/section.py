@@ -51,6 +51,8 @@ class Section:
     notes: str = ""
     # the minutes' "Näringslivsstatistik" paragraph (presenter, publication, highlights)
     minutes: Minutes | None = None
+    # who presents the section, e.g. "Emma Persson, regional analytiker RJH" ("" if not named)
+    presenter: str = ""
 
     @property
     def processor(self) -> str:

@@ -112,6 +112,16 @@ def _downloads(files: PageFiles) -> str:
     )
 
 
+def _presenter(section: Section) -> str:
+    """Who presents, with the processor, or the processor alone when no one is named."""
+    if not section.presenter:
+        return f"<p>Presenteras av {esc(section.processor)}</p>"
+    return (
+        f'<p class="presenter">Presenteras av {esc(section.presenter)}</p>\n'
+        f"<p>Bearbetning: {esc(section.processor)}</p>"
+    )
+
+
 def meeting_body(section: Section, files: PageFiles) -> str:
     """The page's main content; the first part is the PDF's title page."""
     highlights = "".join(f"<li>{esc(h)}</li>" for h in section.highlights)
@@ -129,7 +139,7 @@ def meeting_body(section: Section, files: PageFiles) -> str:
 <h1>{esc(section.title)}, {esc(section.meeting_date)}</h1>
 <p class="lead">{esc(section.subtitle)}</p>
 <p>{esc(section.about)}</p>
-<p>Presenteras av {esc(section.processor)}</p>
+{_presenter(section)}
 <p class="data-note">{esc(section.data_note)}</p>
 </div>
 <section aria-labelledby="viktigast">

@@ -13,11 +13,9 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs
 
 from stats.export.images import ImageRenderer
-from stats.export.layout import export_figure
 from stats.export.section import Section
 from stats.publish.html import ASSETS, page
 from stats.publish.meeting_page import PageFiles, meeting_body
-from stats.publish.pdf import print_pdf
 
 PAGE = "index.html"
 PICTURES = "bilder"
@@ -33,17 +31,15 @@ def write_assets(root: Path, *, plotly: bool = True) -> None:
         (folder / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
 
 
-def write_pictures(section: Section, folder: Path, renderer: ImageRenderer) -> dict[int, str]:
-    """A PNG per chart (no notes inside: the page shows them as text); {index: relative path}.
-
-    The same pictures as in the Word document and the slides, so the renderer draws each once.
-    """
+def write_pictures(section: Section, folder: Path, pictures: dict[int, bytes]) -> dict[int, str]:
+    """The plain PNG per chart (no notes inside: the page shows them as text) into `folder`;
+    {index: relative path}. The same pictures as in the Word document and the slides."""
     (folder / PICTURES).mkdir(parents=True, exist_ok=True)
     out: dict[int, str] = {}
-    for i, (chart, stem) in enumerate(zip(section.charts, section.stems(), strict=True)):
-        png = renderer.render(export_figure(chart, section.home, notes=False), "png")
-        (folder / PICTURES / f"{stem}.png").write_bytes(png)
-        out[i] = f"{PICTURES}/{stem}.png"
+    for i, stem in enumerate(section.stems()):
+        if i in pictures:
+            (folder / PICTURES / f"{stem}.png").write_bytes(pictures[i])
+            out[i] = f"{PICTURES}/{stem}.png"
     return out
 
 
@@ -63,12 +59,15 @@ def write_page(section: Section, folder: Path, page_files: PageFiles) -> Path:
     return path
 
 
-def section_pdf(section: Section, pdf: Path, renderer: ImageRenderer) -> Path:
-    """The section as a PDF: its page (without downloads) printed by Chromium."""
+def section_pdf(
+    section: Section, pdf: Path, renderer: ImageRenderer, pictures: dict[int, bytes]
+) -> Path:
+    """The section as a PDF: its page (without downloads, with the plain `pictures`) printed by
+    the renderer's warm Chromium."""
     with tempfile.TemporaryDirectory(prefix="stats-publish-") as tmp:
         root = Path(tmp)
         write_assets(root, plotly=False)
         folder = root / section.meeting_date
-        pictures = write_pictures(section, folder, renderer)
-        page_path = write_page(section, folder, PageFiles(pictures=pictures))
-        return print_pdf(page_path, pdf, browser=renderer.browser)
+        linked = write_pictures(section, folder, pictures)
+        page_path = write_page(section, folder, PageFiles(pictures=linked))
+        return renderer.print_pdf(page_path, pdf)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -26,10 +27,10 @@ from stats.errors import StatsError
 from stats.export.files import export_section
 from stats.export.from_meeting import meeting_section
 from stats.export.images import ImageRenderer
+from stats.export.pictures import PLAIN, kinds_for, queue_pictures
 from stats.meetings.model import Meeting
 from stats.publish.html import STATEMENT_FILE, Listed, index_body, page
 from stats.publish.meeting_page import PageFiles, download_list
-from stats.publish.pdf import print_pdf
 from stats.publish.render import PAGE, write_assets, write_page, write_pictures
 from stats.publish.statement import statement_body
 from stats.regions import Home
@@ -67,27 +68,38 @@ def publish_meeting(
     out: Path,
     *,
     current: bool = False,
+    step: Callable[[str], None] = lambda _: None,
 ) -> Path:
     """Publish `meeting` into the site folder `out`; return the meeting's page.
 
     A frozen meeting shows its pinned data unless `current`. Other meetings published in `out`
     stay and are listed on its index page. Needs Chromium (pictures and PDF): NoBrowser says
-    what to install.
+    what to install. `step` hears each stage in Swedish, for a progress display.
     """
-    section = meeting_section(con, meeting, home, current=current)
-    folder = out / meeting.date
-    _check_target(folder)
-    # built beside the earlier publication, which stays until the new one is complete
-    new = out / f".{meeting.date}.new"
-    shutil.rmtree(new, ignore_errors=True)
-    write_assets(out)
-    with ImageRenderer() as renderer:
-        pictures = write_pictures(section, new, renderer)
-        export_section(section, EXPORTED, new / DOWNLOADS, renderer=renderer)
+    # the browser starts while the charts are drawn
+    renderer = ImageRenderer()
+    renderer.start_soon()
+    try:
+        section = meeting_section(con, meeting, home, current=current)
+        folder = out / meeting.date
+        _check_target(folder)
+        # built beside the earlier publication, which stays until the new one is complete
+        new = out / f".{meeting.date}.new"
+        shutil.rmtree(new, ignore_errors=True)
+        step("Ritar diagrammen")
+        # every picture is queued at once: the browser draws while Python writes the files
+        pictures = queue_pictures(section, renderer, kinds_for(("pdf", *EXPORTED)))
+        write_assets(out)
+        linked = write_pictures(section, new, pictures.get(PLAIN))
         downloads = download_list(section, DOWNLOADS)
-        page_path = write_page(section, new, PageFiles(pictures=pictures, downloads=downloads))
-        pdf = new / DOWNLOADS / section.single_file("pdf")
-        print_pdf(page_path, pdf, browser=renderer.browser)
+        page_path = write_page(section, new, PageFiles(pictures=linked, downloads=downloads))
+        printing = renderer.print_soon(page_path)
+        step("Skriver Word, PowerPoint, Excel, CSV och bilder")
+        export_section(section, EXPORTED, new / DOWNLOADS, renderer=renderer, pictures=pictures)
+        step("Skriver ut PDF")
+        (new / DOWNLOADS / section.single_file("pdf")).write_bytes(printing.result())
+    finally:
+        renderer.close()
     listed = Listed(section.meeting_date, section.title, section.about, section.data_note)
     (new / LISTING).write_text(json.dumps(asdict(listed), ensure_ascii=False, indent=1))
     _swap_in(new, folder)

@@ -8,7 +8,7 @@ from stats.analysis.highlights import HighlightCheck, check_highlights
 from stats.app.charts import show_prepared
 from stats.app.db import Db, reading
 from stats.app.meeting_common import STATUS_ICON, load_pinned_chart, meeting_line
-from stats.app.meeting_export import show_downloads
+from stats.app.meeting_export import show_downloads, show_publish, staff_signed_in
 from stats.app.page import page, set_title
 from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
 from stats.meetings.markers import meeting_markers
@@ -160,6 +160,8 @@ def render() -> None:
         show_charts(ctx.db, meeting, ctx.home, current, releases)
         if st.toggle("Exportera för protokoll och bilder", key="export"):
             show_downloads(ctx.db, meeting, ctx.home, current)
+        if staff_signed_in():
+            show_publish(ctx.db, meeting, ctx.home, current)
 
 
 render()
