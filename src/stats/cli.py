@@ -182,7 +182,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     settings = load_settings()
     meeting = find_meeting(meetings_dir(), args.meeting, settings.home_region)
-    out_dir = Path(args.out or "publicerat")
+    out_dir = Path(args.out) if args.out else settings.publish_dir
     con = open_reader(settings.db_path)
     try:
         page = publish_meeting(con, meeting, settings.home_region, out_dir, current=args.current)
@@ -322,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("publish", help="publicera ett möte som statiska webbsidor med PDF")
     p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--out", metavar="DIR", help="webbplatsens mapp (standard publicerat/)")
+    p.add_argument("--out", metavar="DIR", help="mapp (standard STATS_PUBLISH_DIR)")
     p.add_argument("--current", action="store_true", help="aktuella data i stället för frysta")
     p.set_defaults(func=cmd_publish)
     p = sub.add_parser("suggest", help="föreslå höjdpunkter ur data för ett mötes diagram")
