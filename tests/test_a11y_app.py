@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from stats.app.server import CHROMIUM_ARGS, free_port, serve
 from stats.sources.kolada_catalogue import load_kpi_catalogue
 from stats.sources.kolada_picker import add_kpi_series
-from tests.test_browser import chromium_path
+from tests.test_browser import served_page
 
 pytestmark = pytest.mark.browser
 
@@ -59,24 +58,13 @@ def check_page(page: Any, path: str, title: str) -> list[str]:
 def test_every_page_passes_axe_in_swedish_with_its_own_title(
     snapshot_db: Path, meetings: Path, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    chromium = chromium_path()
     problems: list[str] = []
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            for path, title in PAGES.items():
-                page.goto(f"{url}{path}", wait_until="commit")
-                page.locator("h1").first.wait_for(timeout=60_000)
-                page.wait_for_timeout(2500)  # charts and tables settle
-                problems += check_page(page, path, title)
-        finally:
-            browser.close()
+    with served_page(snapshot_db, tmp_path) as (page, url):
+        for path, title in PAGES.items():
+            page.goto(f"{url}{path}", wait_until="commit")
+            page.locator("h1").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(2500)  # charts and tables settle
+            problems += check_page(page, path, title)
     assert not problems, "\n".join(problems)
 
 
@@ -85,33 +73,22 @@ def test_the_signed_in_kolada_page_passes_axe(
 ) -> None:
     """Signed in on Förbered möte, then (same session) the picker with search hits, an added
     series and its removal question."""
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("STATS_ANALYST_PASSWORD", "hemligt")
     add_kpi_series("N00926", load_kpi_catalogue())
-    chromium = chromium_path()
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(f"{url}/forbered", wait_until="commit")
-            page.get_by_label("Ditt namn (sparas med ändringarna)").fill("Emma")
-            page.get_by_label("Lösenord", exact=True).fill("hemligt")
-            page.get_by_role("button", name="Logga in").click()
-            page.get_by_role("button", name="Logga ut").wait_for(timeout=60_000)
-            # a link in the app keeps the session (a new page load would start a new one)
-            page.get_by_role("link", name="Kolada-nyckeltal").click()
-            page.get_by_label("Sök nyckeltal").fill("hallbarhet")
-            page.get_by_label("Sök nyckeltal").press("Enter")
-            page.get_by_text("Hållbarhet - Kommunindex").first.wait_for(timeout=60_000)
-            page.get_by_role("button", name="Ta bort").click()
-            page.get_by_role("button", name="Ja, ta bort").wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)
-            problems = check_page(page, "/kolada (inloggad)", "Kolada-nyckeltal")
-            page.screenshot(path=str(tmp_path / "kolada.png"), full_page=True)
-        finally:
-            browser.close()
+    with served_page(snapshot_db, tmp_path) as (page, url):
+        page.goto(f"{url}/forbered", wait_until="commit")
+        page.get_by_label("Ditt namn (sparas med ändringarna)").fill("Emma")
+        page.get_by_label("Lösenord", exact=True).fill("hemligt")
+        page.get_by_role("button", name="Logga in").click()
+        page.get_by_role("button", name="Logga ut").wait_for(timeout=60_000)
+        # a link in the app keeps the session (a new page load would start a new one)
+        page.get_by_role("link", name="Kolada-nyckeltal").click()
+        page.get_by_label("Sök nyckeltal").fill("hallbarhet")
+        page.get_by_label("Sök nyckeltal").press("Enter")
+        page.get_by_text("Hållbarhet - Kommunindex").first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Ta bort").click()
+        page.get_by_role("button", name="Ja, ta bort").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        problems = check_page(page, "/kolada (inloggad)", "Kolada-nyckeltal")
+        page.screenshot(path=str(tmp_path / "kolada.png"), full_page=True)
     assert not problems, "\n".join(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,16 +34,15 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture
-def app_page(snapshot_db: Path, meetings: Path, tmp_path: Path) -> Iterator[tuple[Page, str]]:
-    """The app served on the snapshot database and the seed meetings, and a fresh Chromium
-    page: (page, base URL)."""
+@contextmanager
+def served_page(db: Path, tmp_path: Path) -> Iterator[tuple[Page, str]]:
+    """The app served on `db` (the settings of the environment: home län, meetings, password)
+    and a fresh Swedish Chromium page 1400 px wide: (page, base URL)."""
     from playwright.sync_api import sync_playwright
 
     chromium = chromium_path()
-    ARTIFACTS.mkdir(exist_ok=True)
     with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
+        serve(db, free_port(), tmp_path / "streamlit.log") as url,
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -53,6 +53,15 @@ def app_page(snapshot_db: Path, meetings: Path, tmp_path: Path) -> Iterator[tupl
             yield page, url
         finally:
             browser.close()
+
+
+@pytest.fixture
+def app_page(snapshot_db: Path, meetings: Path, tmp_path: Path) -> Iterator[tuple[Page, str]]:
+    """The app served on the snapshot database and the seed meetings, and a fresh Chromium
+    page: (page, base URL)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_page(snapshot_db, tmp_path) as served:
+        yield served
 
 
 def screenshot_whole_page(page: Page, name: str) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from stats.app.server import CHROMIUM_ARGS, free_port, serve, wait_ready
-from tests.test_browser import ARTIFACTS, chromium_path
+from stats.app.server import wait_ready
+from tests.test_browser import ARTIFACTS, served_page
 
 pytestmark = pytest.mark.browser
 
@@ -25,23 +25,12 @@ def test_population_page_of_another_region(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    chromium = chromium_path()
     monkeypatch.setenv("STATS_HOME_REGION", home)
     ARTIFACTS.mkdir(exist_ok=True)
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-            page.goto(f"{url}/befolkning", wait_until="commit")
-            page.get_by_text(f"Bearbetning: {organisation}").first.wait_for(timeout=60_000)
-            wait_ready(page)
-            main = page.locator("[data-testid='stMain']").inner_text()
-            assert lan in main and "Jämtland" not in main
-            page.screenshot(path=str(ARTIFACTS / f"befolkning-{home}.png"), full_page=True)
-        finally:
-            browser.close()
+    with served_page(snapshot_db, tmp_path) as (page, url):
+        page.goto(f"{url}/befolkning", wait_until="commit")
+        page.get_by_text(f"Bearbetning: {organisation}").first.wait_for(timeout=60_000)
+        wait_ready(page)
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert lan in main and "Jämtland" not in main
+        page.screenshot(path=str(ARTIFACTS / f"befolkning-{home}.png"), full_page=True)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stats.app.server import CHROMIUM_ARGS, free_port, serve
-from tests.test_browser import chromium_path
+from tests.test_browser import served_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,24 +20,13 @@ HOSTILE = {
 def test_hostile_meeting_ids_show_no_file_and_no_link(
     snapshot_db: Path, meetings: Path, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    chromium = chromium_path()
-    with (
-        serve(snapshot_db, free_port(), tmp_path / "streamlit.log") as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="sv-SE")
-            for raw, leaks in HOSTILE.items():
-                page.goto(f"{url}/mote", wait_until="commit")
-                page.goto(f"{url}/mote?datum={raw}", wait_until="commit")
-                page.get_by_text("Mötet finns inte").wait_for(timeout=60_000)
-                body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
-                for leak in leaks:
-                    assert leak not in body, (raw, leak)
-                hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
-                assert not [h for h in hrefs if "evil.example" in h], (raw, hrefs)
-        finally:
-            browser.close()
+    with served_page(snapshot_db, tmp_path) as (page, url):
+        for raw, leaks in HOSTILE.items():
+            page.goto(f"{url}/mote", wait_until="commit")
+            page.goto(f"{url}/mote?datum={raw}", wait_until="commit")
+            page.get_by_text("Mötet finns inte").wait_for(timeout=60_000)
+            body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
+            for leak in leaks:
+                assert leak not in body, (raw, leak)
+            hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
+            assert not [h for h in hrefs if "evil.example" in h], (raw, hrefs)
