@@ -223,8 +223,10 @@ def test_kolada_is_due_when_a_publication_date_passed_since_the_last_fetch() -> 
     last = datetime(2026, 6, 1, tzinfo=UTC)
     assert kolada_decide(dates, last) == (
         True,
-        "Kolada N00999,N00926,N02243,N03932 published 2026-06-10 > last fetch 2026-06-01",
+        "Kolada N00999,N00926,N02243,N03932 published 2026-06-10 >= last fetch 2026-06-01",
     )
+    # published on 2026-06-10 after the night's fetch at 03:00 of that day: fetched next night
+    assert kolada_decide(dates, datetime(2026, 6, 10, 1, tzinfo=UTC))[0]
     assert kolada_decide(dates, datetime(2026, 6, 12, tzinfo=UTC)) == (
         False,
         "Kolada N00999,N00926,N02243,N03932: no publication since last fetch 2026-06-12, "

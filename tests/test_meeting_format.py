@@ -96,6 +96,7 @@ def test_presenter_and_chart_notes_round_trip_as_plain_text() -> None:
     [
         ('[{at = "2020-13", text = "x"}]', "must be YYYY, YYYY-MM or YYYY-MM-DD"),
         ('[{at = "2021-02-30", text = "x"}]', "is not a calendar date"),
+        ('[{at = "2021-02-30\\n", text = "x"}]', "must be YYYY, YYYY-MM or YYYY-MM-DD"),
         ('[{at = "2020", text = ""}]', "must be 1–80 characters"),
         ('[{at = "2020", text = "x", url = "y"}]', "exactly the keys"),
         ('"2020"', "must be a list"),

@@ -269,3 +269,49 @@ def test_cli_rejects_unknown_series(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert cli.main(["refresh", "--series", "nope"]) == 1
     assert "unknown series 'nope'" in capsys.readouterr().err
+
+
+class BrokenDecode:
+    """ScbSource whose decode fails once, on call `broken`, with a bug-like error (not a
+    StatsError), as an adapter might on odd input."""
+
+    def __init__(self, inner: ScbSource, broken: int) -> None:
+        self.inner, self.broken, self.name, self.calls = inner, broken, inner.name, 0
+
+    def fetch(self, request: Any) -> Any:
+        return self.inner.fetch(request)
+
+    def decode(self, series: Any, part: Any, table_id: str, raw: Any) -> Any:
+        self.calls += 1
+        if self.calls == self.broken:
+            raise OverflowError("date value out of range")
+        return self.inner.decode(series, part, table_id, raw)
+
+
+def test_an_unexpected_error_fails_one_series_and_keeps_the_rest(tmp_path: Path) -> None:
+    """A bug met on odd input (here OverflowError) fails that series only: the release stored
+    before it stays, the series after it is fetched, and the failure is in the fetch log."""
+    db = tmp_path / "stats.duckdb"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        register_ok(rsps)
+        source = BrokenDecode(ScbSource(ScbClient(sleep=FakeSleep())), broken=2)
+        with open_writer(db) as store:
+            outcomes = refresh(
+                store,
+                tmp_path / "raw",
+                catalog(),
+                ["folkmangd_manad"] * 3,
+                {"scb": source},
+                home="23",
+            )
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert "unexpected OverflowError: date value out of range" in str(outcomes[1].message)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        releases = con.execute("select count(*) from release").fetchone()
+        failed = con.execute(
+            "select message from fetch_log where series_id = 'folkmangd_manad' and not ok"
+        ).fetchall()
+    finally:
+        con.close()
+    assert releases == (1,) and len(failed) == 1

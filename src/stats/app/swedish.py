@@ -85,7 +85,7 @@ def aria_script() -> str:
         "<script>(function(){if(window.__svAria)return;window.__svAria=true;"
         f"const T={table};const A=['aria-label','title','placeholder'];"
         "const fix=e=>{if(!e.getAttribute)return;for(const a of A){const v=e.getAttribute(a);"
-        "if(v&&T[v])e.setAttribute(a,T[v]);}};"
+        "if(v&&Object.hasOwn(T,v))e.setAttribute(a,T[v]);}};"
         "const sweep=r=>{fix(r);if(r.querySelectorAll)"
         "r.querySelectorAll('[aria-label],[title],[placeholder]').forEach(fix);};"
         "sweep(document.body);new MutationObserver(ms=>ms.forEach(m=>m.type==='attributes'?"

@@ -215,8 +215,9 @@ def _kolada(p: Prober, series: Series, part: Part, index: int, stored: StoredSer
     last = p.last_fetch(stored).astimezone(LOCAL_TZ).date().isoformat()
     today = p.now.astimezone(LOCAL_TZ).date().isoformat()
     passed = [d for d in dates if d <= today]
-    if passed and max(passed) > last:
-        return True, f"Kolada {part.table} published {max(passed)} > last fetch {last}"
+    # a publication later on the day of the last fetch (which ran at night) is not in it yet
+    if passed and max(passed) >= last:
+        return True, f"Kolada {part.table} published {max(passed)} >= last fetch {last}"
     coming = [d for d in dates if d > today]
     nxt = f", next {min(coming)}" if coming else ""
     return False, f"Kolada {part.table}: no publication since last fetch {last}{nxt}"

@@ -187,7 +187,11 @@ def run_series(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     home: str | None = None,
 ) -> Outcome:
-    """Fetch and ingest one series; any StatsError becomes a failed Outcome and a log row.
+    """Fetch and ingest one series; any error becomes a failed Outcome and a log row.
+
+    A StatsError is an expected failure (its message is for users); anything else is a bug in
+    an adapter met on odd input, logged with its traceback, and it too fails this series only,
+    so the releases the run has already stored and the series after it are kept.
 
     `now` is the clock that stamps the attempt in the fetch log (tests pass a fixed one); the
     attempt is logged for `home` (default: the configured home län) as `attempt_home` says, or
@@ -200,9 +204,13 @@ def run_series(
         result = ingest_series(
             store, raw_root, sources, series, get(series), skip_if_known=skip_if_known, home=home
         )
-    except StatsError as exc:
-        message = " ".join(str(exc).split())
-        log.warning("%s", message)
+    except Exception as exc:  # one series failing, whatever the error, must not end the run
+        if isinstance(exc, StatsError):
+            message = " ".join(str(exc).split())
+            log.warning("%s", message)
+        else:
+            message = f"{series.id}: unexpected {type(exc).__name__}: {' '.join(str(exc).split())}"
+            log.exception("%s", message)
         store.log_fetch(
             series.id,
             started,

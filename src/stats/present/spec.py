@@ -51,7 +51,7 @@ def note_from_dict(raw: Any, where: str) -> ChartNote:
     if not isinstance(raw, dict) or set(raw) != NOTE_KEYS:
         raise StatsError(f"{where}: a note is a table with exactly the keys 'at' and 'text'")
     at, text = raw["at"], raw["text"]
-    if not isinstance(at, str) or not NOTE_AT.match(at):
+    if not isinstance(at, str) or not NOTE_AT.fullmatch(at):
         raise StatsError(f"{where}.at: must be YYYY, YYYY-MM or YYYY-MM-DD")
     if len(at) == 10:
         try:

@@ -123,7 +123,7 @@ def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
     """One table row, freshness first; a series without a release shows its declared tables."""
     if row is None or pd.isna(row.get("release_id")):
         return {
-            "Serie": series.title,
+            "Serie": escape_markdown(series.title),
             "Hämtad": fetched_for(row),
             "Källan uppdaterad": NO_VALUE,
             "Senaste hämtningsförsök": "Inget försök ännu" if row is None else attempt_text(row),
@@ -136,7 +136,7 @@ def series_row(series: Series, row: pd.Series | None) -> dict[str, str]:
     meta = json.loads(row["meta"])
     vintages = row["vintages"]
     return {
-        "Serie": series.title,
+        "Serie": escape_markdown(series.title),
         "Hämtad": fetched_text(meta, row["fetched_at"], series.id) + fetched_for(row),
         "Källan uppdaterad": _date(row["source_updated"], UNKNOWN_DATE),
         "Senaste hämtningsförsök": attempt_text(row),
@@ -156,8 +156,9 @@ def show_failures(series: list[Series], by_id: dict[str, pd.Series]) -> None:
         if row is not None and not pd.isna(row["attempted_at"]) and not row["attempt_ok"]:
             message = str(row["attempt_message"] or "inget felmeddelande").rstrip(".")
             st.warning(
-                f"**{s.title}**: hämtningen {_date(row['attempted_at'])} misslyckades: "
-                f"{escape_markdown(message)}. Sidorna visar den senaste lyckade versionen."
+                f"**{escape_markdown(s.title)}**: hämtningen {_date(row['attempted_at'])} "
+                f"misslyckades: {escape_markdown(message)}. Sidorna visar den senaste lyckade "
+                "versionen."
             )
 
 

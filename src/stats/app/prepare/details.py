@@ -14,6 +14,7 @@ from stats.app.prepare.state import flash, keep
 from stats.app.swedish import UPLOAD_KEY
 from stats.catalog.load import load_catalog
 from stats.config import load_settings, today
+from stats.fmt import format_number
 from stats.ingest.imports import import_content
 from stats.meetings.files import MeetingNotFound, meeting_id, meetings_dir, save_meeting
 from stats.meetings.model import Meeting, SaveConflict, freeze
@@ -117,7 +118,7 @@ def import_section() -> None:
         series = load_catalog().get("sysselsatta_sni_detalj")
         outcome = import_content(load_settings(), series, upload.name, upload.getvalue())
         if outcome.ok:
-            st.success(f"Importerat: {outcome.rows} rader.")
+            st.success(f"Importerat: {format_number(outcome.rows)} rader.")
         else:
             # the reason quotes the file's rows
             st.error(escape_markdown(outcome.message))

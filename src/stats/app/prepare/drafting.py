@@ -61,7 +61,7 @@ def _with_chart(meeting: Meeting, index: int, spec: ChartSpec) -> Meeting:
 def parse_note(at: str, text: str) -> ChartNote:
     """A note from what the analyst typed ("2020-03", "Pandemin"); DraftError in Swedish."""
     at, text = at.strip(), text.strip()
-    if not NOTE_AT.match(at):
+    if not NOTE_AT.fullmatch(at):
         raise DraftError(
             "Ange datum eller period som ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD, t.ex. 2020-03."
         )

@@ -3,6 +3,7 @@ comparison, and the check against the data ("stöds", "motsägs", "kan inte prö
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -60,9 +61,11 @@ def _range_bounds(prefix: str) -> tuple[float, float] | None:
     low = cols[0].text_input("Från", key=f"{prefix}low", placeholder="t.ex. 3,5")
     high = cols[1].text_input("Till", key=f"{prefix}high", placeholder="t.ex. 3,7")
     try:
-        return float(low.replace(",", ".")), float(high.replace(",", "."))
+        bounds = float(low.replace(",", ".")), float(high.replace(",", "."))
     except ValueError:
         return None
+    # "nan", "inf" and "1e999" parse as floats but bound nothing
+    return bounds if all(math.isfinite(b) for b in bounds) else None
 
 
 def claim_form(meeting: Meeting, i: int, db: Db, home: Home) -> Claim | None:

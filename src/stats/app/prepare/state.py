@@ -17,6 +17,7 @@ RESYNC = "prepare_resync"
 HIGHLIGHT_KEY = "hl_"
 NEW_KEY = "new_highlight_"
 NOTE_KEYS = ("note_at", "note_text")
+TIE_KEY = "tie_"
 FLASH = "prepare_flash"
 
 
@@ -52,6 +53,10 @@ def sync_widgets(meeting: Meeting) -> None:
         st.session_state[f"{NEW_KEY}{meeting.date}"] = ""
         for key in [k for k in st.session_state if str(k).startswith(NOTE_KEYS)]:
             st.session_state[key] = ""
+        # the tie forms are keyed by position: after a removal or a move a form must be filled
+        # again from the highlight now at that place, not keep the one that sat there before
+        for key in [k for k in st.session_state if str(k).startswith(TIE_KEY)]:
+            del st.session_state[key]
 
 
 def flash(message: str) -> None:

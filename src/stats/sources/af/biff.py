@@ -27,6 +27,7 @@ READ_ERRORS = (
     EOFError,
     OSError,
     UnicodeDecodeError,
+    OverflowError,  # a date cell far out of range
 )
 
 
@@ -71,5 +72,7 @@ def read_xls(content: bytes) -> dict[str, Rows]:
         raise BiffError(f"{type(exc).__name__}: {exc}") from None
     try:
         return {sheet.name: _sheet_rows(book, sheet) for sheet in book.sheets()}
+    except READ_ERRORS as exc:
+        raise BiffError(f"{type(exc).__name__}: {exc}") from None
     finally:
         book.release_resources()

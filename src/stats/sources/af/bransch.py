@@ -124,6 +124,8 @@ def rows_bransch_riket_manad(
         for c in range(code_col + 2, len(row0))
         if text_of(row0[c])
     }
+    if not value_cols:
+        raise book.fail(sheet, f"no value columns after the SNI code in header row {header + 1}")
     columns: dict[str, dict[str, Cell]] = {u: {} for u, _ in value_cols.values()}
     for r, row in enumerate(book.sheets[sheet][header + 1 :], header + 1):
         code, name = (text_of(row[c]) if c < len(row) else "" for c in (code_col, code_col + 1))
