@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -289,10 +290,8 @@ def cmd_kolada_catalogue(_args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `stats` command."""
-    parser = argparse.ArgumentParser(prog="stats", description="Näringslivsstatistik")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _data_commands(sub: Any) -> None:
+    """refresh, snapshot, load-snapshot, status, import-sni, kolada-catalogue."""
     p = sub.add_parser("refresh", help="hämta serier från källorna till databasen")
     p.add_argument("--series", nargs="+", metavar="ID", help="bara dessa serier")
     p.add_argument(
@@ -308,6 +307,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         func=cmd_load_snapshot
     )
     sub.add_parser("status", help="visa senaste release per serie").set_defaults(func=cmd_status)
+    p = sub.add_parser("import-sni", help="importera sysselsatta per region, SNI-kod och år")
+    p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
+    p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")
+    p.set_defaults(func=cmd_import_sni)
+    sub.add_parser(
+        "kolada-catalogue", help="hämta Koladas nyckeltalskatalog (/v3/kpi) till sökningen"
+    ).set_defaults(func=cmd_kolada_catalogue)
+
+
+def _meeting_commands(sub: Any) -> None:
+    """export, publish, suggest, minutes."""
     p = sub.add_parser("export", help="exportera ett mötes statistikavsnitt")
     p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
     p.add_argument(
@@ -331,10 +341,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("minutes", help="skriv stycket Näringslivsstatistik till protokollet")
     p.add_argument("--meeting", required=True, metavar="YYYY-MM-DD")
     p.set_defaults(func=cmd_minutes)
-    p = sub.add_parser("import-sni", help="importera sysselsatta per region, SNI-kod och år")
-    p.add_argument("file", help="CSV eller XLSX med kolumnerna region, sni, år, sysselsatta")
-    p.add_argument("--series", default="sysselsatta_sni_detalj", metavar="ID")
-    p.set_defaults(func=cmd_import_sni)
+
+
+def _ops_commands(sub: Any) -> None:
+    """hash-password, backup, restore."""
     sub.add_parser(
         "hash-password", help="skriv en scrypt-hash av analytikerlösenordet för secrets.toml"
     ).set_defaults(func=cmd_hash_password)
@@ -346,9 +356,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("file", metavar="FIL", help="arkivet (tar.gz)")
     p.set_defaults(func=cmd_restore)
-    sub.add_parser(
-        "kolada-catalogue", help="hämta Koladas nyckeltalskatalog (/v3/kpi) till sökningen"
-    ).set_defaults(func=cmd_kolada_catalogue)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `stats` command."""
+    parser = argparse.ArgumentParser(prog="stats", description="Näringslivsstatistik")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_data_commands, _meeting_commands, _ops_commands):
+        add(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

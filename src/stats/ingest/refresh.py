@@ -176,6 +176,18 @@ def ingest_series(
     return result
 
 
+def failure_message(series: Series, exc: Exception) -> str:
+    """One line for the fetch log, logged here: a StatsError's own message, or for anything
+    else (a bug met on odd input) its type and text, with the traceback in the log."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, StatsError):
+        log.warning("%s", text)
+        return text
+    message = f"{series.id}: unexpected {type(exc).__name__}: {text}"
+    log.exception("%s", message)
+    return message
+
+
 def run_series(
     store: Store,
     raw_root: Path,
@@ -205,12 +217,7 @@ def run_series(
             store, raw_root, sources, series, get(series), skip_if_known=skip_if_known, home=home
         )
     except Exception as exc:  # one series failing, whatever the error, must not end the run
-        if isinstance(exc, StatsError):
-            message = " ".join(str(exc).split())
-            log.warning("%s", message)
-        else:
-            message = f"{series.id}: unexpected {type(exc).__name__}: {' '.join(str(exc).split())}"
-            log.exception("%s", message)
+        message = failure_message(series, exc)
         store.log_fetch(
             series.id,
             started,
