@@ -130,6 +130,14 @@ class Pending:
         self._what = what
         self._timeout = timeout
 
+    def add_done_callback(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` once the image is made, has failed or was cancelled (at once if
+        it is already)."""
+        self._future.add_done_callback(lambda _f: callback())
+
+    def done(self) -> bool:
+        return self._future.done()
+
     def result(self) -> bytes:
         """The bytes, or ImageError naming what failed (or that the browser did not answer)."""
         try:
@@ -160,9 +168,11 @@ class ImageRenderer:
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
         self._starting: threading.Thread | None = None
-        # each figure already queued in this batch: publishing draws the same picture for the
-        # page, the Word document, the slides and the PDF
+        # each figure queued and not drawn yet, so a figure asked for twice meanwhile is drawn
+        # once; an entry goes when its picture is made or has failed (the next request draws
+        # it again), so a long-lived renderer (the app's) keeps no pictures and no failures
         self._done: dict[tuple[str, ImageFormat], Pending] = {}
+        self._done_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
@@ -242,7 +252,8 @@ class ImageRenderer:
                 return
             renderer, loop, thread = self._kaleido, self._loop, self._thread
             self._kaleido = self._loop = self._thread = None
-            self._done.clear()
+            with self._done_lock:
+                self._done.clear()
             try:
                 self._run(renderer.close(), loop)
             except Exception as exc:  # a browser that died already needs no closing
@@ -259,14 +270,16 @@ class ImageRenderer:
         return Pending(asyncio.run_coroutine_threadsafe(make(browser), loop), what, self.timeout)
 
     def render_soon(self, fig: go.Figure, fmt: ImageFormat) -> Pending:
-        """Queue a figure as PNG (at SCALE) or SVG; the same figure is drawn once per batch."""
+        """Queue a figure as PNG (at SCALE) or SVG; a figure still queued is not queued again."""
         spec = fig.to_dict()
         key = (
             hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest(),
             fmt,
         )
-        if key in self._done:
-            return self._done[key]
+        with self._done_lock:
+            queued = self._done.get(key)
+        if queued is not None and not queued.done():
+            return queued
         opts = {
             "format": fmt,
             "width": int(fig.layout.width or WIDTH),
@@ -275,8 +288,16 @@ class ImageRenderer:
         }
         what = f"rendering {_short(chart_title(fig))!r} as {fmt}"
         pending = self._submit(lambda k: k.calc_fig(spec, opts=opts), what)
-        self._done[key] = pending
+        with self._done_lock:
+            self._done[key] = pending
+        pending.add_done_callback(lambda: self._forget(key, pending))
         return pending
+
+    def _forget(self, key: tuple[str, ImageFormat], pending: Pending) -> None:
+        """Drop a drawn or failed figure (on the browser's loop, or at once if done already)."""
+        with self._done_lock:
+            if self._done.get(key) is pending:
+                del self._done[key]
 
     def render(self, fig: go.Figure, fmt: ImageFormat) -> bytes:
         """PNG (at SCALE) or SVG bytes of a figure; starts the browser if needed."""
