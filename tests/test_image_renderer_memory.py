@@ -1,21 +1,31 @@
-"""The app's long-lived image renderer keeps no pictures and no failures between requests.
+"""The app's long-lived image renderer keeps no pictures between downloads and no failures.
 
 The browser is a test double: `_open_kaleido` is replaced by a fake Kaleido whose `calc_fig`
 fails (or never answers) as told and otherwise returns bytes naming the figure's title; the
-renderer's own loop thread, queueing and waiting run as in the app.
-"""
+renderer's own loop thread, queueing and waiting run as in the app, and the app's download
+builder (`meeting_export.build`) runs on the snapshot database with that renderer."""
 
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import pytest
 
+from stats.app import meeting_export
+from stats.app.db import open_database
 from stats.export import images
 from stats.export.images import ImageError, ImageRenderer
+from stats.meetings.files import load_meeting, meeting_path
+from stats.present.spec import ChartSpec
+
+DATE = "2024-06-17"
+FOLKMANGD = ChartSpec(indicator="folkmangd_manad_total", title="Folkmängd", regions=("hemlan",))
 
 
 class FakeKaleido:
@@ -83,7 +93,7 @@ def test_a_picture_that_timed_out_is_drawn_again(monkeypatch: pytest.MonkeyPatch
     assert fake.calls == ["Varsel", "Varsel"]
 
 
-def test_batches_leave_nothing_behind_and_a_figure_queued_twice_is_drawn_once(
+def test_a_figure_is_drawn_once_per_batch_and_batches_leave_nothing_behind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = FakeKaleido(hangs=1)
@@ -92,9 +102,40 @@ def test_batches_leave_nothing_behind_and_a_figure_queued_twice_is_drawn_once(
         assert renderer.render_soon(figure("Konkurser"), "png") is first  # still being drawn
         with pytest.raises(ImageError):
             first.result()
+        renderer.end_batch()
         for batch in range(3):
             titles = [f"Diagram {batch}.{i}" for i in range(5)]
             pending = [renderer.render_soon(figure(t), "png") for t in titles]
             assert [p.result() for p in pending] == [f"png:{t}".encode() for t in titles]
+            assert renderer.render(figure(titles[0]), "png") == f"png:{titles[0]}".encode()
+            assert remembered(renderer) == 5, batch  # drawn once in the batch
+            renderer.end_batch()
             assert remembered(renderer) == 0, batch
-    assert fake.calls == ["Konkurser"] + [f"Diagram {b}.{i}" for b in range(3) for i in range(5)]
+        assert renderer.render(figure("Diagram 0.0"), "png") == b"png:Diagram 0.0"
+    drawn = [f"Diagram {b}.{i}" for b in range(3) for i in range(5)]
+    assert fake.calls == ["Konkurser", *drawn, "Diagram 0.0"]
+
+
+def test_the_apps_downloads_keep_no_pictures_and_retry_a_failed_one(
+    snapshot_db: Path, meetings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeKaleido(failures=1)
+    shared = warm(monkeypatch, fake)
+    monkeypatch.setattr(meeting_export, "renderer", lambda: shared)
+    monkeypatch.setattr(meeting_export, "browser_missing", lambda: None)
+    june = load_meeting(meeting_path(meetings, DATE))
+    june = replace(june, charts=(FOLKMANGD,))
+    db = open_database()
+    assert db is not None
+    try:
+        with pytest.raises(ImageError, match="Target closed"):
+            meeting_export.build(db, june, "23", True, "png")
+        assert remembered(shared) == 0
+        for _ in range(2):
+            data = meeting_export.build(db, june, "23", True, "png")
+            [name] = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            assert zipfile.ZipFile(io.BytesIO(data)).read(name).startswith(b"png:")
+            assert remembered(shared) == 0
+    finally:
+        shared.close()
+    assert len(fake.calls) == 3 and len(set(fake.calls)) == 1
