@@ -278,7 +278,9 @@ def test_a_clean_run_and_hostile_messages_on_the_sources_page(tmp_path: Path) ->
     db = Path(str(tmp_path / "stats.duckdb"))
     started = datetime(2026, 6, 16, 1, 15, tzinfo=UTC)
     with open_writer(db) as store:
-        store.log_run(started, started, checked=30, due=3, fetched=[], failures=[])
+        store.log_run(
+            started, started, checked=30, due=3, fetched=[], failures=[], home_region="23"
+        )
     at = AppTest.from_file(KALLOR, default_timeout=60).run()
     assert not at.exception and not at.error
     assert at.success[0].value == (
@@ -289,7 +291,13 @@ def test_a_clean_run_and_hostile_messages_on_the_sources_page(tmp_path: Path) ->
     with open_writer(db) as store:
         later = datetime(2026, 6, 17, 1, 15, tzinfo=UTC)
         store.log_run(
-            later, later, checked=30, due=2, fetched=[], failures=[("folkmangd_manad", hostile)]
+            later,
+            later,
+            checked=30,
+            due=2,
+            fetched=[],
+            failures=[("folkmangd_manad", hostile)],
+            home_region="23",
         )
     at = AppTest.from_file(KALLOR, default_timeout=60).run()
     [error] = at.error

@@ -4,7 +4,9 @@ Expected ids and titles are read by hand from the embedded catalogue
 (src/stats/sources/kolada_kpis/kpi_catalogue.csv.gz, a copy of rKolada's real Kolada metadata):
 N00373 "Hållbarhet - Kommunindex", N00926 "Företagskonkurser, antal/1000 inv, 16-64 år" (not by
 sex), N01006 "Företagskonkurser, antal anställda, antal/1000 inv, 16-64 år", N03932
-"Arbetslöshet 16-65 år, …" (by sex).
+"Arbetslöshet 16-65 år, …" (by sex). Municipality types, read the same way: N00003
+"Personalkostnader, kr/inv" is K (kommuner), N00333 "Medborgarengagemang och demokratisk
+delaktighet - Regionindex" is L (regions), N00926 is A (both).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 from stats.catalog.load import load_catalog
 from stats.config import load_settings
 from stats.errors import CatalogError
+from stats.regions import load_regions
 from stats.sources.kolada_catalogue import (
     EMBEDDED,
     Kpi,
@@ -92,6 +95,26 @@ def test_added_kpi_is_a_validated_catalog_series(catalogue: KpiCatalogue) -> Non
     [part] = series.parts
     assert (part.source, part.table, part.options) == ("kolada", "N00926", {"from_year": 2010})
     assert local_kolada_series() == ["kolada_n00926"]
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "regions", "codes"),
+    [
+        # a kommun KPI: no län value to ask for
+        ("N00003", ("riket", "hemlan_kommuner"), ["00", *load_regions().kommuner["23"]]),
+        # a region KPI: no kommun values to ask for
+        ("N00333", ("riket", "hemlan"), ["00", "23"]),
+        ("N00926", ("riket", "hemlan", "hemlan_kommuner"), None),
+    ],
+)
+def test_a_kpi_is_asked_only_for_the_regions_kolada_has_it_for(
+    catalogue: KpiCatalogue, kpi_id: str, regions: tuple[str, ...], codes: list[str] | None
+) -> None:
+    add_kpi_series(kpi_id, catalogue)
+    series = load_catalog().get(f"kolada_{kpi_id.lower()}")
+    assert series.regions == regions
+    if codes is not None:
+        assert sorted(load_regions().resolve(list(series.regions), "23")) == sorted(codes)
 
 
 def test_a_kpi_divided_by_sex_gets_the_gender_dim(catalogue: KpiCatalogue) -> None:

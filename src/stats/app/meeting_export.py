@@ -20,7 +20,7 @@ from stats.errors import StatsError
 from stats.export import ImageRenderer, NoBrowser, browser_missing, export_section
 from stats.export.from_meeting import meeting_section
 from stats.meetings.model import Meeting
-from stats.publish.site import publish_meeting
+from stats.publish.site import NotPublished, publish_meeting, site_files
 from stats.regions import Home
 from stats.text import escape_markdown
 
@@ -51,7 +51,11 @@ def build(db: Db, meeting: Meeting, home: Home, current: bool, fmt: str) -> byte
         section = meeting_section(con, meeting, home, current=current)
     images = None if browser_missing() else renderer()
     with tempfile.TemporaryDirectory() as tmp:
-        paths = export_section(section, {fmt}, Path(tmp), renderer=images)
+        try:
+            paths = export_section(section, {fmt}, Path(tmp), renderer=images)
+        finally:
+            if images is not None:
+                images.end_batch()  # the app's browser keeps no pictures between downloads
         if not FORMATS[fmt][2]:
             return paths[0].read_bytes()
         buffer = io.BytesIO()
@@ -106,13 +110,23 @@ def publish_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def zip_folder(folder: Path) -> bytes:
-    """The folder as a zip, its files in name order under the folder's name."""
+def zip_site(out: Path, meeting_date: str) -> bytes:
+    """The site published for one meeting as a zip under the folder's name: the index, the
+    statement, the shared assets and the meeting's folder (no other meeting, nothing hidden)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            archive.write(path, (Path(folder.name) / path.relative_to(folder)).as_posix())
+        for path in site_files(out, meeting_date):
+            archive.write(path, (Path(out.name) / path.relative_to(out)).as_posix())
     return buffer.getvalue()
+
+
+def failure_message(exc: StatsError | OSError) -> str:
+    """What the staff see when publishing failed, in Swedish where the error says it so."""
+    if isinstance(exc, NoBrowser):
+        return NO_CHROMIUM
+    if isinstance(exc, NotPublished):
+        return escape_markdown(exc.swedish)
+    return f"Publiceringen misslyckades: {escape_markdown(str(exc))}"
 
 
 def run_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> bytes | None:
@@ -126,15 +140,11 @@ def run_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> bytes | 
             try:
                 with reading(*db) as con:
                     publish_meeting(con, meeting, home, out, current=current, step=st.write)
-                st.write("Packar mappen som zip")
-                data = zip_folder(out)
-            except NoBrowser:
-                status.update(label="Publiceringen misslyckades", state="error")
-                st.error(NO_CHROMIUM)
-                return None
+                st.write("Packar mötets sidor som zip")
+                data = zip_site(out, meeting.date)
             except (StatsError, OSError) as exc:
                 status.update(label="Publiceringen misslyckades", state="error")
-                st.error(f"Publiceringen misslyckades: {escape_markdown(str(exc))}")
+                st.error(failure_message(exc))
                 return None
             status.update(label="Publicerat", state="complete", expanded=False)
     finally:
@@ -162,7 +172,7 @@ def show_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
     if stored is not None and stored[0] == meeting.date:
         st.success("Publicerat i publiceringsmappen på servern.")
         st.download_button(
-            "Ladda ner den publicerade mappen (zip)",
+            "Ladda ner mötets publicerade sidor (zip)",
             stored[1],
             file_name=f"{meeting.date}_publicerat.zip",
             mime="application/zip",

@@ -130,6 +130,19 @@ class Pending:
         self._what = what
         self._timeout = timeout
 
+    def add_done_callback(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` once the image is made, has failed or was cancelled (at once if
+        it is already)."""
+        self._future.add_done_callback(lambda _f: callback())
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def ok(self) -> bool:
+        """Whether the bytes are here (done without error)."""
+        future = self._future
+        return future.done() and not future.cancelled() and future.exception() is None
+
     def result(self) -> bytes:
         """The bytes, or ImageError naming what failed (or that the browser did not answer)."""
         try:
@@ -147,7 +160,8 @@ class ImageRenderer:
     """One warm headless browser for a batch of images and PDFs.
 
     Use as a context manager (`with ImageRenderer() as r: r.render(fig, "png")`), or keep one
-    open across batches (the app) and call `close()` at the end; it closes at exit anyway.
+    open across batches (the app), call `end_batch()` after each (it forgets the pictures) and
+    `close()` at the end; it closes at exit anyway.
     `start()` raises NoBrowser (with the install advice) or ImageError. `render_soon` queues
     images (the browser draws them while the caller does other work), `render` waits for one.
     """
@@ -160,9 +174,10 @@ class ImageRenderer:
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
         self._starting: threading.Thread | None = None
-        # each figure already queued in this batch: publishing draws the same picture for the
-        # page, the Word document, the slides and the PDF
+        # each figure queued in this batch, so a figure asked for twice is drawn once; a failed
+        # one goes at once (the next request draws it again), the others at `end_batch`
         self._done: dict[tuple[str, ImageFormat], Pending] = {}
+        self._done_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
@@ -242,7 +257,8 @@ class ImageRenderer:
                 return
             renderer, loop, thread = self._kaleido, self._loop, self._thread
             self._kaleido = self._loop = self._thread = None
-            self._done.clear()
+            with self._done_lock:
+                self._done.clear()
             try:
                 self._run(renderer.close(), loop)
             except Exception as exc:  # a browser that died already needs no closing
@@ -259,14 +275,17 @@ class ImageRenderer:
         return Pending(asyncio.run_coroutine_threadsafe(make(browser), loop), what, self.timeout)
 
     def render_soon(self, fig: go.Figure, fmt: ImageFormat) -> Pending:
-        """Queue a figure as PNG (at SCALE) or SVG; the same figure is drawn once per batch."""
+        """Queue a figure as PNG (at SCALE) or SVG; the same figure is drawn once per batch
+        (once more if it failed)."""
         spec = fig.to_dict()
         key = (
             hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest(),
             fmt,
         )
-        if key in self._done:
-            return self._done[key]
+        with self._done_lock:
+            queued = self._done.get(key)
+        if queued is not None and (queued.ok() or not queued.done()):
+            return queued
         opts = {
             "format": fmt,
             "width": int(fig.layout.width or WIDTH),
@@ -275,8 +294,25 @@ class ImageRenderer:
         }
         what = f"rendering {_short(chart_title(fig))!r} as {fmt}"
         pending = self._submit(lambda k: k.calc_fig(spec, opts=opts), what)
-        self._done[key] = pending
+        with self._done_lock:
+            self._done[key] = pending
+        pending.add_done_callback(lambda: self._forget_failed(key, pending))
         return pending
+
+    def _forget_failed(self, key: tuple[str, ImageFormat], pending: Pending) -> None:
+        """Drop a figure that failed or was cancelled (called on the browser's loop when it is
+        done, or at once if it is already), so it is drawn again when asked for."""
+        if pending.ok():
+            return
+        with self._done_lock:
+            if self._done.get(key) is pending:
+                del self._done[key]
+
+    def end_batch(self) -> None:
+        """Forget the pictures drawn so far (those still being drawn stay shared): a renderer
+        kept open across batches holds no picture from an earlier one."""
+        with self._done_lock:
+            self._done = {key: p for key, p in self._done.items() if not p.done()}
 
     def render(self, fig: go.Figure, fmt: ImageFormat) -> bytes:
         """PNG (at SCALE) or SVG bytes of a figure; starts the browser if needed."""

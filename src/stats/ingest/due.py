@@ -315,6 +315,12 @@ def refresh_due(
     fetched = [o.series_id for o in run.outcomes if o.ok]
     checked = len(run.decisions)
     store.log_run(
-        started, now(), checked=checked, due=len(due), fetched=fetched, failures=run.failures
+        started,
+        now(),
+        checked=checked,
+        due=len(due),
+        fetched=fetched,
+        failures=run.failures,
+        home_region=home,
     )
     return run

@@ -29,7 +29,7 @@ from stats.export.from_meeting import meeting_section
 from stats.export.images import ImageRenderer
 from stats.export.pictures import PLAIN, kinds_for, queue_pictures
 from stats.meetings.model import Meeting
-from stats.publish.html import STATEMENT_FILE, Listed, index_body, page
+from stats.publish.html import ASSETS, STATEMENT_FILE, Listed, index_body, page
 from stats.publish.meeting_page import PageFiles, download_list
 from stats.publish.render import PAGE, write_assets, write_page, write_pictures
 from stats.publish.statement import statement_body
@@ -41,12 +41,27 @@ DOWNLOADS = "filer"
 EXPORTED = ("docx", "pptx", "xlsx", "csv", "png")
 
 
+class NotPublished(StatsError):
+    """The meeting's folder in the site exists but is not a publication of the meeting; the
+    message (English, with the CLI's --out) is for the command line and the log, `swedish` for
+    the app."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"{folder} exists but is not a published meeting (no {LISTING}); choose another --out"
+        )
+        self.swedish = (
+            f"Publiceringsmappen innehåller redan en mapp {folder.name} som inte är en "
+            f"publicering av mötet (filen {LISTING} saknas), så den ersätts inte. Flytta eller "
+            "ta bort den mappen, eller be den som driftar tjänsten att välja en annan "
+            "publiceringsmapp (STATS_PUBLISH_DIR)."
+        )
+
+
 def _check_target(folder: Path) -> None:
     """Refuse to replace a folder that is not an earlier publication of the meeting."""
     if folder.exists() and not (folder / LISTING).is_file():
-        raise StatsError(
-            f"{folder} exists but is not a published meeting (no {LISTING}); choose another --out"
-        )
+        raise NotPublished(folder)
 
 
 def _swap_in(new: Path, folder: Path) -> None:
@@ -105,6 +120,21 @@ def publish_meeting(
     _swap_in(new, folder)
     write_site(out, section.processor)
     return folder / PAGE
+
+
+def site_files(out: Path, meeting_date: str) -> list[Path]:
+    """The files of the site `out` published for one meeting, in name order: the index, the
+    accessibility statement, the shared assets and the meeting's folder. Other meetings and
+    hidden files and folders (a build or a swap in progress: `.<date>.new`, `.<date>.old`) are
+    left out."""
+    found = [out / PAGE, out / STATEMENT_FILE]
+    for tree in (out / ASSETS, out / meeting_date):
+        found += tree.rglob("*")
+    return sorted(
+        path
+        for path in found
+        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(out).parts)
+    )
 
 
 def published(out: Path) -> list[Listed]:

@@ -1,8 +1,9 @@
 """Add a Kolada KPI as a series: a catalog entry written as TOML data to the local catalog.
 
 The analyst picks a KPI from the catalogue (`kolada_catalogue`); `add_kpi_series` writes
-`<STATS_CATALOG_LOCAL>/kolada_<id>.toml` with one series, `kolada_<id>`, for Riket, the home
-län and its kommuner from 2010, by sex when Kolada divides the KPI so. The entry is built as a
+`<STATS_CATALOG_LOCAL>/kolada_<id>.toml` with one series, `kolada_<id>`, from 2010, by sex when
+Kolada divides the KPI so, for Riket and what the KPI has values for (its municipality type):
+the home län (L, regions), its kommuner (K) or both (A). The entry is built as a
 dict and written with tomli_w, never by formatting text; it is read back through the catalog
 loader (same validation as catalog.d, the id must be new) before an atomic rename puts it in
 place. The next `stats refresh` fetches it through the Kolada adapter; until then the pages say
@@ -27,7 +28,14 @@ from stats.sources.kolada import ATTRIBUTION, KPI_ID, SOURCE_TEXT
 from stats.sources.kolada_catalogue import Kpi, KpiCatalogue
 
 FROM_YEAR = 2010
-REGIONS = ["riket", "hemlan", "hemlan_kommuner"]
+# the regions asked for by the KPI's municipality_type: Kolada has values for kommuner (K),
+# for regions, i.e. län (L), or for both (A); a KPI is asked only for what it has, as the
+# adapter fails when an asked region does not answer. Riket (0000) answers for every type.
+REGIONS_BY_TYPE = {
+    "K": ["riket", "hemlan_kommuner"],
+    "L": ["riket", "hemlan"],
+    "A": ["riket", "hemlan", "hemlan_kommuner"],
+}
 MAX_ID_INPUT = 20
 HEADER = (
     "# Added with the Kolada picker (page 'Kolada-nyckeltal'); fetched by `stats refresh`.\n"
@@ -68,6 +76,11 @@ def _unit(title: str) -> str:
     return tail.strip() if sep and head.strip() and tail.strip() else "värde"
 
 
+def regions_for(kpi: Kpi) -> list[str]:
+    """The region sets a KPI is fetched for, by its municipality type (all three if unknown)."""
+    return REGIONS_BY_TYPE.get(kpi.municipality_type.strip().upper(), REGIONS_BY_TYPE["A"])
+
+
 def catalog_entry(kpi: Kpi) -> dict[str, Any]:
     """The catalog file's content for one KPI, as data."""
     description = f"{kpi.id} {kpi.title}. {kpi.description}".strip().rstrip(".")
@@ -79,7 +92,7 @@ def catalog_entry(kpi: Kpi) -> dict[str, Any]:
                 "title": f"{kpi.title} (Kolada {kpi.id})",
                 "unit": _unit(kpi.title),
                 "frequency": "year",
-                "regions": REGIONS,
+                "regions": regions_for(kpi),
                 "dims": ["kpi", "gender"] if kpi.divided_by_gender else ["kpi"],
                 "description": f"{description} {ATTRIBUTION}.",
                 "parts": [part],

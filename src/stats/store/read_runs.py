@@ -4,8 +4,9 @@
 raw file), when the series was last fetched from its source and whether its last attempt
 failed. "Last fetched" is the newer of the release's own fetch time and the last scheduled run
 that fetched it without error (an unchanged answer makes no release). Loading the snapshot is
-no fetch: its releases keep the time the snapshot's answers were fetched. `last_run` is the
-newest scheduled run, for the page Datakällor.
+no fetch: its releases keep the time the snapshot's answers were fetched. Only runs for the
+home län count (a run records its home; one from before that counts for every home).
+`last_run` is the newest scheduled run, for the page Datakällor.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime
 import duckdb
 
 from stats.store.read import has_store
-from stats.store.schema import has_relation, served_fetch_log
+from stats.store.schema import has_relation, served_fetch_log, served_refresh_run, use_home
 
 SKIPPED = "skipped"
 
@@ -79,11 +80,13 @@ def _last_failed(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
 
 
 def _run_fetches(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
-    """series_id → start of the last scheduled run that fetched it without error."""
+    """series_id → start of the last scheduled run that fetched it without error (runs for the
+    home län in `stats_home`, or not recorded: a run for another län fetched that län's data)."""
     if not has_relation(con, "refresh_run"):
         return {}
     out: dict[str, datetime] = {}
-    for started, fetched in con.execute("select started_at, fetched from refresh_run").fetchall():
+    runs = served_refresh_run(con)
+    for started, fetched in con.execute(f"select started_at, fetched from {runs}").fetchall():
         for sid in json.loads(fetched):
             out[sid] = max(started, out.get(sid, started))
     return out
@@ -116,13 +119,15 @@ def due_state(con: duckdb.DuckDBPyConnection) -> dict[str, StoredSeries]:
     return out
 
 
-def last_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
-    """The newest scheduled run, or None (no run yet, or a database from before runs were kept)."""
+def last_run(con: duckdb.DuckDBPyConnection, home: str | None = None) -> RunRecord | None:
+    """The newest scheduled run for `home` (default: the configured home län), or None (no run
+    yet, or a database from before runs were kept)."""
     if not has_relation(con, "refresh_run"):
         return None
+    use_home(con, home)
     row = con.execute(
-        "select started_at, finished_at, checked, due, failures from refresh_run "
-        "order by started_at desc limit 1"
+        "select started_at, finished_at, checked, due, failures "
+        f"from {served_refresh_run(con)} order by started_at desc limit 1"
     ).fetchone()
     if row is None:
         return None

@@ -3,12 +3,13 @@
 Writers apply SCHEMA when they open a file (`Store`), so a file from before a column was added
 is migrated by its next write; readers of such a file check what it holds (`has_relation`).
 
-A release and a fetch attempt record the home län they were for in `home_region`: a län code
-when the content depends on the home län (a home-relative set's regions, e.g. the home län's
-kommuner), ANY_HOME when it serves every home, NULL when not recorded (a file from before the
-column; `stats refresh` and `load-snapshot` stamp such releases). The `serving_*` views hold
-the rows for the home in the per-connection variable `stats_home` (`use_home`), every row when
-it is unset.
+A release, a fetch attempt and a scheduled run record the home län they were for in
+`home_region`: a län code when the content depends on the home län (a home-relative set's
+regions, e.g. the home län's kommuner; a scheduled run is always for one län), ANY_HOME when it
+serves every home, NULL when not recorded (a file from before the column; `stats refresh` and
+`load-snapshot` stamp such releases, and such a run counts for every home). The `serving_*`
+views hold the rows for the home in the per-connection variable `stats_home` (`use_home`),
+every row when it is unset.
 """
 
 from __future__ import annotations
@@ -86,10 +87,13 @@ create table if not exists refresh_run (
     checked integer not null,
     due integer not null,
     fetched json not null,
-    failures json not null
+    failures json not null,
+    home_region varchar
 );
+alter table refresh_run add column if not exists home_region varchar;
 create or replace view serving_release as select * from release {_SERVED};
 create or replace view serving_fetch_log as select * from fetch_log {_SERVED};
+create or replace view serving_refresh_run as select * from refresh_run {_SERVED};
 create or replace view latest_release as
     select * from serving_release
     qualify row_number() over (partition by series_id order by release_id desc) = 1;
@@ -124,3 +128,9 @@ def served_fetch_log(con: duckdb.DuckDBPyConnection) -> str:
     """The relation holding the fetch attempts served for `stats_home`: every attempt in a file
     from before attempts recorded their home län."""
     return "serving_fetch_log" if has_relation(con, "serving_fetch_log") else "fetch_log"
+
+
+def served_refresh_run(con: duckdb.DuckDBPyConnection) -> str:
+    """The relation holding the scheduled runs served for `stats_home`: every run in a file from
+    before runs recorded their home län."""
+    return "serving_refresh_run" if has_relation(con, "serving_refresh_run") else "refresh_run"

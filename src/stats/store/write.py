@@ -250,11 +250,13 @@ class Store:
         due: int,
         fetched: list[str],
         failures: list[tuple[str, str]],
+        home_region: str,
     ) -> None:
-        """Record one scheduled run (`stats refresh --due`): counts, the series fetched without
-        error and (series, message) of those that failed."""
+        """Record one scheduled run (`stats refresh --due`) for the home län `home_region`:
+        counts, the series fetched without error and (series, message) of those that failed."""
         self.con.execute(
-            "insert into refresh_run values (?, ?, ?, ?, ?, ?)",
+            "insert into refresh_run (started_at, finished_at, checked, due, fetched, failures, "
+            "home_region) values (?, ?, ?, ?, ?, ?, ?)",
             [
                 started_at,
                 finished_at,
@@ -262,6 +264,7 @@ class Store:
                 due,
                 json.dumps(fetched),
                 json.dumps(failures, ensure_ascii=False),
+                home_region,
             ],
         )
 

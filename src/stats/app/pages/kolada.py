@@ -33,8 +33,8 @@ SHORT = 220
 TYPES = {"K": "kommuner", "L": "regioner", "A": "kommuner och regioner"}
 LEAD = (
     "Sök bland Koladas nyckeltal på ord i titel och beskrivning (å, ä och ö går att skriva som "
-    "a och o) och lägg till ett som serie. Serien hämtas för riket, hemlänet och dess kommuner "
-    "vid nästa `stats refresh`."
+    "a och o) och lägg till ett som serie. Serien hämtas vid nästa `stats refresh` för riket "
+    "och för det nyckeltalet finns för: hemlänet, hemlänets kommuner eller båda."
 )
 
 
