@@ -201,10 +201,10 @@ NO_RUN = (
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def load_last_run(db_path: str, signature: tuple[int, int]) -> RunRecord | None:
-    """The newest scheduled run in one database file version."""
+def load_last_run(db_path: str, signature: tuple[int, int], home: str) -> RunRecord | None:
+    """The newest scheduled run for `home` in one database file version."""
     with reading(db_path, signature) as con:
-        return last_run(con)
+        return last_run(con, home)
 
 
 def _moment(value: datetime) -> str:
@@ -213,9 +213,9 @@ def _moment(value: datetime) -> str:
     return f"{format_date(local)} {local:%H:%M}"
 
 
-def show_last_run(db: Db | None) -> None:
+def show_last_run(db: Db | None, home: str) -> None:
     """The last scheduled run; a failed one prominently, each series with its message as text."""
-    run = None if db is None else load_last_run(*db)
+    run = None if db is None else load_last_run(*db, home)
     if run is None:
         st.caption(NO_RUN)
         return
@@ -250,7 +250,7 @@ def _shortened(message: str) -> str:
 def render() -> None:
     """The whole page."""
     with page("Datakällor") as ctx:
-        show_last_run(ctx.db)
+        show_last_run(ctx.db, ctx.home)
         st.markdown(EXPLANATION)
         show_sources(ctx.db)
 
