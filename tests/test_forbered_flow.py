@@ -154,3 +154,31 @@ def test_hostile_search_words_are_shown_as_text(
     at.text_input(key="gallery_query").set_value(words).run()
     assert not at.exception
     assert at.info[0].value == f"Inget diagram med data matchar ”{escape_markdown(words)}”."
+
+
+def test_a_chart_with_a_note_is_still_in_the_meeting_for_the_gallery(
+    snapshot_db: Path, meetings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gallery offers charts without notes; one in the meeting with a note must read as
+    "Finns i mötet", not be offered again (an analyst added a duplicate that way)."""
+    from dataclasses import replace
+
+    from stats.meetings.files import save_meeting
+    from stats.present.gallery import read_gallery, search
+    from stats.store.dbfile import open_reader
+
+    con = open_reader(snapshot_db)
+    try:
+        from stats.analysis.indicators import open_scope
+
+        entry = search(read_gallery(open_scope(con), "23"), "konkurs")[0]
+    finally:
+        con.close()
+    september = load_meeting(meeting_path(meetings, SEPTEMBER))
+    noted = replace(entry.spec, notes=(ChartNote("2021-03", "Pandemin"),))
+    save_meeting(meetings, replace(september, charts=(noted,)), september.revision, by="Emma")
+    at = signed_in(monkeypatch)
+    at.selectbox[0].set_value(SEPTEMBER).run()
+    at.text_input(key="gallery_query").set_value("konkurs").run()
+    shown = [b for b in at.button if b.key and b.key.startswith("gallery_add")]
+    assert shown[0].label == "Finns i mötet" and shown[0].disabled

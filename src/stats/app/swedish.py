@@ -75,6 +75,10 @@ ARIA_SWEDISH = {
     "Choose options": "Välj",
     "No results": "Inga träffar",
     "Remove": "Ta bort",
+    "Main menu": "Huvudmeny",
+    "Link to heading": "Länk till rubriken",
+    "Sidebar": "Sidomeny",
+    "file upload": "filuppladdning",
 }
 
 

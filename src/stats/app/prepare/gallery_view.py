@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -50,7 +51,8 @@ def card(meeting: Meeting, number: int, entry: Entry, fig: go.Figure | None) -> 
         st.markdown(f"**{escape_markdown(entry.spec.title)}**")
         st.caption(escape_markdown(entry.view.capitalize()))
         show_figure(fig, key=f"gallery_preview{number}")
-        present = entry.spec in meeting.charts
+        # a chart in the meeting may carry notes the gallery's never has
+        present = entry.spec in {replace(c, notes=()) for c in meeting.charts}
         label = "Finns i mötet" if present else "Lägg till i mötet"
         if st.button(label, key=f"gallery_add{number}", disabled=present):
             keep_and_rerun(add_chart(meeting, entry.spec))
