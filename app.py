@@ -47,14 +47,11 @@ def pages() -> dict[str, list[Any]]:
     when two sessions ran at once (bench/publish.py's 20 concurrent sessions)."""
     return {
         section: [
-            st.Page(
-                PAGES / f"{name}.py",
-                title=title,
-                icon=f":material/{icon}:",
-                url_path=name,
-                default=name == "moten",
-            )
-            for name, title, icon in entries
+            # no icon on the page itself: Streamlit makes a page's Material icon the tab's
+            # favicon, fetched from fonts.gstatic.com, so every reader's browser would call
+            # Google; the sidebar links draw the icons from the bundled font instead
+            st.Page(PAGES / f"{name}.py", title=title, url_path=name, default=name == "moten")
+            for name, title, _icon in entries
         ]
         for section, entries in NAVIGATION.items()
     }
@@ -66,8 +63,9 @@ def sidebar_navigation(sections: dict[str, list[Any]]) -> None:
     with st.sidebar:
         for section, entries in sections.items():
             st.markdown(f"**{section}**")
-            for entry in entries:
-                st.page_link(entry)
+            icons = [icon for _name, _title, icon in NAVIGATION[section]]
+            for entry, icon in zip(entries, icons, strict=True):
+                st.page_link(entry, icon=f":material/{icon}:")
 
 
 sections = pages()

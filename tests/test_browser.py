@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -162,3 +162,22 @@ def test_meeting_page_by_url_and_download(app_page: tuple[Page, str], tmp_path: 
     assert page.get_by_role("link", name="Regional näringslivsdialog, 2024-06-17").count()
     page.get_by_text("Tillväxtanalys via Regionfakta").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "moten.png"), full_page=True)
+
+
+def test_the_app_asks_no_other_host(app_page: tuple[Page, str]) -> None:
+    """A reader's browser talks to this server only: no fonts, icons or scripts from elsewhere
+    (a page's Material icon used to become a favicon fetched from fonts.gstatic.com)."""
+    page, url = app_page
+    outside: list[str] = []
+    host = url.split("//", 1)[1].split("/", 1)[0]
+
+    def note(request: Any) -> None:
+        if not request.url.startswith(("data:", "blob:")) and host not in request.url:
+            outside.append(request.url)
+
+    page.on("request", note)
+    for path in ("/", "/befolkning", "/mote?datum=2024-06-17"):
+        page.goto(f"{url}{path}", wait_until="commit")
+        page.locator("h1").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(3000)  # icons, charts and the favicon load after the heading
+    assert not outside, outside
