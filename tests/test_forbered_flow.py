@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stats.config import ROOT
+from stats.fmt import format_date
 from stats.meetings.files import load_meeting, meeting_path
 from stats.meetings.model import Claim
 from stats.present.spec import ChartNote
@@ -115,7 +116,9 @@ def test_prepare_a_meeting_from_gallery_to_frozen(
     assert not page.exception
     checks = captions(page)
     assert checks.count("Aktuella data: stöds.") == 2, checks
-    assert "Vid mötet: stöds." in checks
+    # the page froze with the real clock: "Vid mötet" only when that was the meeting day
+    frozen_on = format_date(saved.frozen.at)
+    assert f"{'Vid mötet' if frozen_on == DAY else 'Med låsta data'}: stöds." in checks
 
 
 def test_an_edited_suggestion_keeps_its_claim_and_is_still_checked(

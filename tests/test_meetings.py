@@ -234,7 +234,8 @@ def test_freeze_pins_content_hashes(snapshot_db: Path) -> None:
     assert set(frozen.releases) <= set(hashes) and "folkmangd_manad" in frozen.releases
     assert "nya_annonser_manad" in frozen.unavailable
     assert "af_jamtland_pressmeddelanden" not in frozen.releases
-    assert frozen.label() == "data som visades 2024-06-17"
+    # the pins alone say when; the meeting's views say how that relates to the meeting
+    assert frozen.label() == "data låsta 2024-06-17"
 
 
 def test_freeze_refuses_twice_unless_forced_and_keeps_old_pins(

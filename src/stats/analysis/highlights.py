@@ -4,18 +4,31 @@ A claim is supported ("stöds") when the wording the data gives (`wording.change
 the one the analyst used; for projection vintages it must hold against every vintage compared
 with. A range claim ("1–3 %") holds when every value, rounded to the claim's precision, lies
 within it. Rolling 12-month comparisons sum counts and average rates.
+
+Given the highlight's own text, the check also reads the text for the wording vocabulary
+(`wording.text_disagreement`): a text that clearly says something else than its claim's wording
+("ökade betydligt" tied to "något högre") makes a verdict "motsägs", with the reason first in
+`observed`, whatever the data says; a claim that cannot be tested keeps "kan inte prövas" but
+carries the reason too. Range claims have no wording and are not read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import pandas as pd
 
 from stats.analysis.indicators import load_indicators, open_scope, run_indicator
-from stats.analysis.wording import COUNT_UNITS, COUNTS, LEVELS, change_words, in_points
+from stats.analysis.wording import (
+    COUNT_UNITS,
+    COUNTS,
+    LEVELS,
+    change_words,
+    in_points,
+    text_disagreement,
+)
 from stats.catalog.load import load_catalog
 from stats.fmt import format_number, format_percent, format_period
 from stats.meetings.model import claim_series, meeting_place, pinned_releases
@@ -36,12 +49,15 @@ COMPARISON_LABELS = {
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """The verdict on one claim: status, a Swedish sentence with the numbers, suggested words."""
+    """The verdict on one claim: status, a Swedish sentence with the numbers, suggested words;
+    `disagreement` says why the highlight's text contradicts its claim's wording (also the
+    first sentence of `observed`)."""
 
     status: Status
     observed: str
     suggested: str | None = None
     period: str | None = None
+    disagreement: str | None = None
 
 
 def _pair(claim: Claim, unit: str) -> tuple[str, str]:
@@ -98,7 +114,35 @@ def _compared(
     return ClaimCheck(_verdict(claim, suggested), observed, suggested, period)
 
 
+def text_against_claim(text: str, claim: Claim) -> str | None:
+    """Why the highlight's `text` contradicts its claim's wording (None when it does not, or
+    the claim has none), with the direction words of the claim's unit."""
+    if claim.comparison == "range" or not claim.expected:
+        return None
+    unit = load_indicators()[claim.indicator].unit
+    return text_disagreement(text, claim.expected, _pair(claim, unit))
+
+
 def check_claim(
+    scope: duckdb.DuckDBPyConnection,
+    claim: Claim,
+    home: Home,
+    period: str | None = None,
+    *,
+    text: str | None = None,
+) -> ClaimCheck:
+    """Does the data in `scope` support the claim, and does the highlight's `text` (if given)
+    say what the claim says? `period` overrides `claim.period`; see `_check_data`."""
+    result = _check_data(scope, claim, home, period)
+    reason = None if text is None else text_against_claim(text, claim)
+    if reason is None:
+        return result
+    status: Status = "kan inte prövas" if result.status == "kan inte prövas" else "motsägs"
+    observed = f"{reason} {result.observed}"
+    return replace(result, status=status, observed=observed, disagreement=reason)
+
+
+def _check_data(
     scope: duckdb.DuckDBPyConnection, claim: Claim, home: Home, period: str | None = None
 ) -> ClaimCheck:
     """Does the data in `scope` support the claim? `period` overrides `claim.period`.
@@ -238,9 +282,10 @@ class HighlightCheck:
 
     @property
     def flagged(self) -> bool:
-        """True when today's data contradicts a claim that held (or was never frozen)."""
+        """True when today's data contradicts a claim that held (or was never frozen), or the
+        highlight's text contradicts its claim."""
         held = self.presented is None or self.presented.status == "stöds"
-        return self.current.status == "motsägs" and held
+        return self.current.disagreement is not None or (self.current.status == "motsägs" and held)
 
 
 def check_highlights(
@@ -261,9 +306,12 @@ def check_highlights(
     try:
         for i, h in claims:
             assert h.claim is not None
-            presented = check_claim(pinned, h.claim, then) if pinned is not None else None
+            presented = (
+                check_claim(pinned, h.claim, then, text=h.text) if pinned is not None else None
+            )
             period = presented.period if presented is not None else None
-            out.append(HighlightCheck(i, h, presented, check_claim(current, h.claim, now, period)))
+            latest = check_claim(current, h.claim, now, period, text=h.text)
+            out.append(HighlightCheck(i, h, presented, latest))
     finally:
         current.close()
         if pinned is not None:

@@ -18,11 +18,29 @@ Counts (antal, företag) use "fler/färre"; rates, shares, projections and every
 A change under 0,1 procentenheter does not show in a rate published with one decimal.
 `change_words` is the one rule: `highlights.check_claim` and the suggestions both word changes
 with it.
+
+`text_disagreement` reads a highlight's own text for the same vocabulary, so that a text which
+says "betydligt" is not shown as supported by a claim worded "något högre". It flags only what
+the text clearly says otherwise, and reads whole words (lower case):
+
+* strength: "oförändrat/oförändrad/oförändrade" anywhere; "något" and "betydligt" only right
+  before or after a direction word ("något fler", "steg något"), since "något" is also a
+  pronoun ("något att jobba vidare med");
+* direction: the claim's own pair ("fler/färre" or "högre/lägre") and the verbs "öka, ökar,
+  ökade, ökat, ökning(en), steg, stigit, stiger" against "minska, minskar, minskade, minskat,
+  minskning(en), sjönk, sjunkit, sjunker".
+
+A text with none of these words is free prose and never flagged. A text with a negation ("inte",
+"ej", "icke", "aldrig") is not read at all: "ökade inte" is not a direction. A text that uses
+the claim's word as well as another ("något fler än i maj, men oförändrat under året") is not
+flagged either: it may describe two comparisons. Tense and modality are not read: "risk för
+ökade konkurser" says up, so it agrees with "fler" and clashes with "färre" or "oförändrat".
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from stats.fmt import format_number, format_percent
 
@@ -154,3 +172,85 @@ def threshold_rows() -> list[tuple[str, str]]:
     levels, then in procentenheter for rates and shares, e.g. ("under 1 %", "oförändrat"),
     ("0,1 till under 0,5 procentenheter", "något högre / något lägre")."""
     return _threshold_rows(points=False) + _threshold_rows(points=True)
+
+
+# the vocabulary a highlight's text is read for (see the module docstring)
+DEGREES = ("något", "betydligt")
+UNCHANGED_WORDS = ("oförändrat", "oförändrad", "oförändrade")
+UP_VERBS = ("öka", "ökar", "ökade", "ökat", "ökning", "ökningen", "steg", "stigit", "stiger")
+DOWN_VERBS = (
+    "minska", "minskar", "minskade", "minskat", "minskning", "minskningen", "sjönk", "sjunkit",
+    "sjunker",
+)  # fmt: skip
+NEGATIONS = ("inte", "ej", "icke", "aldrig")
+UP, DOWN = "up", "down"
+
+
+def _read(words: list[str], pair: tuple[str, str]) -> list[tuple[str, str]]:
+    """(word, meaning) of the vocabulary in `words`, in text order; the meaning is UNCHANGED,
+    a degree ("något", "betydligt"), UP or DOWN."""
+    up, down = {pair[0], *UP_VERBS}, {pair[1], *DOWN_VERBS}
+    directed = up | down | set(COUNTS) | set(LEVELS)
+    out: list[tuple[str, str]] = []
+    for i, word in enumerate(words):
+        beside = words[max(i - 1, 0) : i] + words[i + 1 : i + 2]
+        if word in UNCHANGED_WORDS:
+            out.append((word, UNCHANGED))
+        elif word in DEGREES and any(w in directed for w in beside):
+            out.append((word, word))
+        elif word in up or word in down:
+            out.append((word, UP if word in up else DOWN))
+    return out
+
+
+def _meaning(expected: str) -> tuple[str, str | None] | None:
+    """(degree, direction) of a wording: "något fler" → ("något", UP), "lägre" → ("", DOWN),
+    "oförändrat" → (UNCHANGED, None); None for words that are not a wording."""
+    if expected == UNCHANGED:
+        return UNCHANGED, None
+    *degree, word = expected.split() or [""]
+    if len(degree) > 1 or (degree and degree[0] not in DEGREES):
+        return None
+    if word in (COUNTS[0], LEVELS[0]):
+        return "".join(degree), UP
+    if word in (COUNTS[1], LEVELS[1]):
+        return "".join(degree), DOWN
+    return None
+
+
+def _clashes(said: list[tuple[str, str]], degree: str, direction: str | None) -> set[str]:
+    """The meanings in `said` that clearly contradict the wording (degree, direction)."""
+    meanings = {m for _, m in said}
+    degrees, directions = meanings & set(DEGREES), meanings & {UP, DOWN}
+    if direction is None:  # "oförändrat": any change said without the word is a clash
+        return set() if UNCHANGED in meanings else degrees | directions
+    out: set[str] = set()
+    if degrees and degree not in degrees:
+        out |= degrees
+    if directions and direction not in directions:
+        out |= directions
+    if UNCHANGED in meanings and not directions:
+        out.add(UNCHANGED)
+    return out
+
+
+def text_disagreement(text: str, expected: str, pair: tuple[str, str]) -> str | None:
+    """Why `text` says something else than the wording `expected`, or None when it does not.
+
+    `pair` is the claim's direction words, COUNTS or LEVELS. E.g. "Konkurserna ökade
+    betydligt" against "något fler" → 'Texten säger ”betydligt”, kopplingen ”något fler”.'
+
+    >>> text_disagreement("Arbetslösheten steg något i januari", "något högre", LEVELS)
+    >>> text_disagreement("Färre konkurser", "fler", COUNTS)
+    'Texten säger ”färre”, kopplingen ”fler”.'
+    """
+    meaning = _meaning(expected.strip())
+    words = re.findall(r"\w+", text.casefold())
+    if meaning is None or any(w in NEGATIONS for w in words):
+        return None
+    said = _read(words, pair)
+    clashes = _clashes(said, *meaning)
+    if not clashes:
+        return None
+    quoted = " ".join(dict.fromkeys(w for w, m in said if m in clashes))
+    return f"Texten säger ”{quoted}”, kopplingen ”{expected.strip()}”."

@@ -19,6 +19,7 @@ from stats.config import load_settings
 from stats.errors import StatsError
 from stats.export import ImageRenderer, NoBrowser, browser_missing, export_section
 from stats.export.from_meeting import meeting_section
+from stats.meetings.frozen_words import frozen_label
 from stats.meetings.model import Meeting
 from stats.publish.site import NotPublished, publish_meeting, site_files
 from stats.regions import Home
@@ -43,6 +44,11 @@ NEEDS_BROWSER = {"png", "svg"}
 def renderer() -> ImageRenderer:
     """One warm Chromium for every export of this app process."""
     return ImageRenderer()
+
+
+def shown_data(meeting: Meeting, current: bool) -> str:
+    """ "aktuella data", or the frozen meeting's label ("data som visades 2024-06-17")."""
+    return "aktuella data" if current or meeting.frozen is None else frozen_label(meeting)
 
 
 def build(db: Db, meeting: Meeting, home: Home, current: bool, fmt: str) -> bytes:
@@ -70,7 +76,7 @@ def show_downloads(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
     missing = browser_missing()
     if missing:
         st.warning(f"{missing} Word, PowerPoint, Excel och CSV fungerar ändå, men utan bilder.")
-    what = "aktuella data" if current or meeting.frozen is None else "data som visades"
+    what = shown_data(meeting, current)
     st.caption(f"Filerna innehåller {what}, med källa och hämtdatum under varje diagram.")
     columns = st.columns(len(FORMATS))
     for column, (fmt, (label, mime, zipped)) in zip(columns, FORMATS.items(), strict=True):
@@ -155,7 +161,7 @@ def run_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> bytes | 
 def show_publish(db: Db, meeting: Meeting, home: Home, current: bool) -> None:
     """Staff only: "Publicera" writes the static pages, PDF and downloads, then a zip of them."""
     st.header("Publicera")
-    what = "aktuella data" if current or meeting.frozen is None else "data som visades"
+    what = shown_data(meeting, current)
     st.caption(
         f"Skriver mötets statistikavsnitt med {what} som statiska webbsidor med PDF, Word, "
         "PowerPoint, Excel, CSV och bilder till publiceringsmappen på servern. Mappen kan "

@@ -7,6 +7,7 @@ import duckdb
 from stats.analysis.indicators import open_scope
 from stats.export.section import Section
 from stats.fmt import format_date
+from stats.meetings.frozen_words import frozen_note
 from stats.meetings.markers import meeting_markers, with_meetings
 from stats.meetings.minutes import meeting_minutes
 from stats.meetings.model import Meeting, meeting_place, pinned_releases
@@ -46,7 +47,7 @@ def meeting_section(
     finally:
         scope.close()
     if frozen and meeting.frozen is not None:
-        note = f"Data som visades {format_date(meeting.frozen.at)}."
+        note = frozen_note(meeting)
     else:
         fetched = [m["fetched_at"] for c in charts for m in c.metas if m.get("fetched_at")]
         note = "Aktuella data" + (

@@ -109,8 +109,12 @@ class Frozen:
     definitions: dict[str, str] = field(default_factory=dict)
 
     def label(self) -> str:
-        """ "data som visades 2024-06-17"."""
-        return f"data som visades {format_date(self.at)}"
+        """ "data låsta 2024-06-17": when the data was fixed, true whatever the meeting's date.
+
+        A view of a meeting shows `frozen_words.frozen_label(meeting)`, which also says how the
+        freeze relates to the meeting.
+        """
+        return f"data låsta {format_date(self.at)}"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from stats.app.meeting_common import STATUS_ICON, load_pinned_chart, meeting_lin
 from stats.app.meeting_export import show_downloads, show_publish, staff_signed_in
 from stats.app.page import page, set_title
 from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, meetings_dir
+from stats.meetings.frozen_words import frozen_label, presented_prefix, since_frozen
 from stats.meetings.markers import meeting_markers
 from stats.meetings.model import Change, Meeting, changes_since, meeting_place, pinned_releases
 from stats.regions import Home
@@ -76,7 +77,10 @@ def show_highlights(meeting: Meeting, checks: list[HighlightCheck]) -> None:
                 st.caption(check_line(check))
             if meeting.frozen and check.presented is not None:
                 presented = check.presented
-                st.caption(f"Vid mötet: {presented.status}. {escape_markdown(presented.observed)}")
+                st.caption(
+                    f"{presented_prefix(meeting)}: {presented.status}. "
+                    + escape_markdown(presented.observed)
+                )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -103,10 +107,10 @@ def show_frozen(
     releases: tuple[int, ...] | None = None
     current = st.toggle("Visa aktuella data", value=False)
     if current:
-        st.info("Visar aktuella data, inte det som visades vid mötet.")
+        st.info(f"Visar aktuella data, inte {frozen_label(meeting)}.")
     else:
         releases = tuple(pinned)
-        st.success(f"Fryst: {meeting.frozen.label()}.")
+        st.success(f"Fryst: {frozen_label(meeting)}.")
     if missing:
         st.warning(
             "De frysta versionerna av "
@@ -114,7 +118,7 @@ def show_frozen(
             + " finns inte i den här databasen; de diagrammen blir tomma."
         )
     if changes:
-        with st.expander(f"Vad har ändrats sedan mötet ({len(changes)})"):
+        with st.expander(f"Vad har ändrats {since_frozen(meeting)} ({len(changes)})"):
             for change in changes:
                 st.markdown("- " + escape_markdown(change.describe()))
     return current, releases

@@ -16,6 +16,7 @@ from stats.app.tables import show_static_table
 from stats.errors import StatsError
 from stats.fmt import format_date
 from stats.meetings.files import list_meetings, meetings_dir
+from stats.meetings.frozen_words import frozen_label
 from stats.meetings.model import Meeting, next_meeting
 from stats.present.citation import obtained_word, publisher_via
 from stats.store.read import series_overview
@@ -23,7 +24,7 @@ from stats.text import escape_markdown
 
 LEAD = (
     "Statistikavsnittet för varje möte: de diagram och höjdpunkter analytikern presenterar. "
-    "Ett fryst möte visar exakt de siffror som visades."
+    "Ett fryst möte visar exakt de siffror som låstes för mötet."
 )
 
 
@@ -34,7 +35,7 @@ def meeting_link(meeting: Meeting) -> str:
 
 def show_meeting(meeting: Meeting, *, upcoming: bool) -> None:
     status = (
-        f"fryst, {meeting.frozen.label()}"
+        f"fryst, {frozen_label(meeting)}"
         if meeting.frozen
         else ("kommande" if upcoming else "inte fryst")
     )
