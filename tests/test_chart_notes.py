@@ -129,7 +129,8 @@ def test_table_alt_text_and_footnotes_list_notes_and_meetings(snapshot_db: Path)
     # SCB: Jämtlands län 131 155 inhabitants on 31 December 2020, 132 839 in 2024
     assert rows["2020"] == ["2020", "2020-03 Pandemin", "131\u00a0155"]
     assert rows["2024"] == ["2024", "Möte 2024-06-17", "132\u00a0839"]
-    assert rows["2021"][1] == "Ingen"
+    # a row without a note or meeting leaves the cell empty (read as empty, not "Ingen")
+    assert rows["2021"][1] == ""
     assert table.first_value == 2
     expected = "Anmärkningar: 2020-03 Pandemin; Möte 2024-06-17."
     assert alt_text(chart).endswith(" " + expected)

@@ -288,7 +288,7 @@ def test_one_alt_text_per_chart_from_the_shared_function(site: Site) -> None:
 @pytest.mark.browser
 def test_page_shows_the_frozen_numbers_sources_and_escaped_text(site: Site) -> None:
     html = site.first[f"{DATE}/index.html"]
-    assert "Data som visades 2024-06-17." in html
+    assert 'Data som visades <span class="date">2024-06-17</span>.' in html
     # Jämtland's bankruptcies in March 2021 were 11 when frozen; the revision says 12
     assert '<th scope="row">2021-03</th><td class="num">11</td>' in html
     assert "Källa: Tillväxtanalys via Regionfakta" in html and "Källa: SCB" in html

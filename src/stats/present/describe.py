@@ -2,9 +2,10 @@
 
 The one place for what the app and every export show beside the picture. The data table is the
 accessible alternative to the picture: a header row, one row per period (or per series when
-there are many), Swedish numbers via `stats.fmt`, no empty cells ("Data saknas") and no
+there are many), Swedish numbers via `stats.fmt`, no empty value cells ("Data saknas") and no
 symbol-only cells (a status symbol always comes with its meaning). A time-series chart's notes
-and earlier meetings get an "Anmärkning" column in its table and a sentence in its alt text.
+and earlier meetings get an "Anmärkning" column in its table (empty in the rows without one, so
+a screen reader reads nothing there) and a sentence in its alt text.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ STATUS_TEXT = {
     ".": "ej tillämpligt",
 }
 PRELIMINARY = "preliminärt"
-# the column of a chart's notes and earlier meetings, and what it says in other rows
+# the column of a chart's notes and earlier meetings; rows without one leave it empty
 MARK_COLUMN = "Anmärkning"
-NO_MARK = "Ingen"
 # more series than this turn the wide table (one column per series) into a long one
 MAX_WIDE_SERIES = 5
 # most decimals a value can widen its source's declared decimals to
@@ -247,12 +247,15 @@ def mark_cells(marks: list[Mark]) -> dict[str, str]:
 
 
 def with_marks(table: Table, marks: list[Mark]) -> Table:
-    """A wide table (a row per period) with an "Anmärkning" column after the period ("Ingen"
-    in rows without one); a long table lists the marks only in the chart's footnotes."""
+    """A wide table (a row per period) with an "Anmärkning" column after the period, empty in
+    rows without one; the column only when some row has a mark. A long table lists the marks
+    only in the chart's footnotes."""
     cells = mark_cells(marks)
-    if not cells or table.first_value != 1 or table.header[0] == "Serie":
+    if table.first_value != 1 or table.header[0] == "Serie":
         return table
-    rows = [[row[0], cells.get(row[0], NO_MARK), *row[1:]] for row in table.rows]
+    if not any(row[0] in cells for row in table.rows):
+        return table
+    rows = [[row[0], cells.get(row[0], ""), *row[1:]] for row in table.rows]
     header = [table.header[0], MARK_COLUMN, *table.header[1:]]
     return Table(table.caption, header, rows, table.first_value + 1)
 

@@ -123,7 +123,7 @@ def line_figure(
         fig,
         title,
         unit,
-        value_format,
+        decimals,
         height,
         showlegend=len(names) > 1,
         legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
@@ -136,6 +136,18 @@ def line_figure(
 def _value_format(decimals: int) -> str:
     """Plotly's d3 format of values: ",d" for whole numbers, ",.1f" for one decimal."""
     return ",d" if decimals == 0 else f",.{decimals}f"
+
+
+def tick_formats(decimals: int) -> list[dict[str, Any]]:
+    """Tick labels with no more decimals than their step needs, at most the values' own:
+    steps of 1, 2, 5, 10, … read "0, 20, …, 100", steps of 0,5 "0,5, 1,0", while the hover and
+    the table keep every decimal. Plotly picks the format whose step range holds the axis's
+    step, the first that fits; its automatic steps are 1, 2 or 5 times a power of ten."""
+    stops: list[dict[str, Any]] = []
+    for digits in range(decimals):
+        top = None if digits == 0 else 10.0 ** (1 - digits)
+        stops.append({"dtickrange": [10.0**-digits, top], "value": _value_format(digits)})
+    return stops
 
 
 def _line_trace(
@@ -235,7 +247,6 @@ def bar_figure(
 
     A missing value gets no bar but its status symbol (e.g. "..") at the baseline.
     """
-    value_format = _value_format(decimals)
     first = frame.drop_duplicates(trace)
     values = _column(first, y, None)
     points = _points(first, list(first[trace]), trace, y)
@@ -260,16 +271,17 @@ def bar_figure(
     )
     # one or two bars stay bar-shaped instead of filling the whole width
     bargap = min(0.8, max(0.2, 1 - 0.12 * len(first)))
-    _frame(fig, title, unit, value_format, height, showlegend=False, bargap=bargap)
+    _frame(fig, title, unit, decimals, height, showlegend=False, bargap=bargap)
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="tozero")
     return fig
 
 
 def _frame(
-    fig: go.Figure, title: str, unit: str, value_format: str, height: int, **layout: Any
+    fig: go.Figure, title: str, unit: str, decimals: int, height: int, **layout: Any
 ) -> None:
     """Title, Swedish separators, size and the value axis shared by every figure (raw text)."""
+    value_format = _value_format(decimals)
     fig.update_layout(
         title={"text": escape_plotly(title)},
         separators=SEPARATORS,
@@ -280,6 +292,7 @@ def _frame(
     fig.update_yaxes(
         title={"text": escape_plotly(unit)},
         tickformat=value_format,
+        tickformatstops=tick_formats(decimals),
         hoverformat=value_format,
         separatethousands=True,
     )

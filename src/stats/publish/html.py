@@ -6,6 +6,7 @@ Every outside text (meeting titles, places, highlights, chart titles, source lin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from stats.text import escape_html
@@ -13,6 +14,8 @@ from stats.text import escape_html
 SITE_NAME = "Näringslivsstatistik"
 STATEMENT_FILE = "tillganglighet.html"
 ASSETS = "assets"
+# an ISO date (2026-12-14) or month (2026-12), which a narrow screen must not break at a hyphen
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,13 @@ class Listed:
 def esc(text: str) -> str:
     """Outside text as HTML text."""
     return escape_html(text)
+
+
+def esc_dates(text: str) -> str:
+    """Outside text as HTML text whose ISO dates never wrap ("2026-" | "12-14" on a phone):
+    each is a `date` span the stylesheet keeps on one line. The text itself stays the same, so
+    a reader's search, copy and screen reader find the ordinary hyphens."""
+    return _ISO_DATE.sub(lambda m: f'<span class="date">{m.group(0)}</span>', esc(text))
 
 
 def page(
@@ -75,8 +85,8 @@ def index_body(meetings: list[Listed]) -> str:
     items = []
     for m in sorted(meetings, key=lambda m: m.date, reverse=True):
         items.append(
-            f'<li><a href="{esc(m.date)}/index.html">{esc(m.title)}, {esc(m.date)}</a>'
-            f'<br><span class="note">{esc(m.about)}. {esc(m.data_note)}</span></li>'
+            f'<li><a href="{esc(m.date)}/index.html">{esc_dates(f"{m.title}, {m.date}")}</a>'
+            f'<br><span class="note">{esc_dates(f"{m.about}. {m.data_note}")}</span></li>'
         )
     listing = (
         f'<ul class="meetings">\n{"".join(items)}\n</ul>'

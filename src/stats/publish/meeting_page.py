@@ -7,13 +7,17 @@ every export use, so a screen-reader user hears the same text everywhere.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
 
 from stats.export.section import Section
 from stats.present.describe import Table, alt_text, chart_table
 from stats.present.figures import figure
 from stats.present.spec import Chart, caption, footnotes
-from stats.publish.html import esc
+from stats.publish.html import esc, esc_dates
 
 # the whole-section downloads and how each is described; then a CSV and a PNG per chart
 DOWNLOAD_LABELS = {
@@ -23,6 +27,8 @@ DOWNLOAD_LABELS = {
     "xlsx": "Excel, en flik per diagram",
 }
 PER_CHART_LABELS = {"csv": "data som CSV", "png": "bild som PNG"}
+# Plotly's settings for the page's charts: redrawn to the column's width when the window changes
+WEB_CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 
 
 def download_list(section: Section, folder: str) -> list[tuple[str, str]]:
@@ -45,9 +51,22 @@ class PageFiles:
     downloads: list[tuple[str, str]] = field(default_factory=list)
 
 
+def web_figure(chart: Chart) -> go.Figure:
+    """The chart's figure for the page: as wide as its column, with margins that grow to fit the
+    tick labels and axis titles, in Plotly's own template whatever the publishing process's
+    default is (the app's Streamlit sets one whose axes never grow their margins). The PNG,
+    the PDF and the other exports draw `stats.export.layout.export_figure` instead."""
+    fig = figure(chart)
+    fig.update_layout(template="plotly", autosize=True, width=None)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
 def figure_json(chart: Chart) -> str:
-    """The chart's Plotly figure as JSON that is safe inside a <script> element."""
-    text = str(figure(chart).to_json())
+    """The page's figure and Plotly settings as JSON that is safe inside a <script> element."""
+    drawn = json.loads(web_figure(chart).to_json())
+    text = json.dumps({**drawn, "config": WEB_CONFIG}, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -82,15 +101,15 @@ def chart_html(section: Section, i: int, chart: Chart, picture: str | None) -> s
         still = f'<img class="static" src="{esc(picture)}" alt="{esc(alt)}">'
     else:
         still = f'<p class="static sr-only">{esc(alt)}</p>'
-    notes = "".join(f"<li>{esc(n)}</li>" for n in footnotes(chart))
+    notes = "".join(f"<li>{esc_dates(n)}</li>" for n in footnotes(chart))
     said = section.chart_highlights.get(i)
-    highlight = f'<p class="lead">{esc(said)}</p>' if said else ""
+    highlight = f'<p class="lead">{esc_dates(said)}</p>' if said else ""
     return f"""<section class="chart no-plot" aria-labelledby="diagram-{i + 1}">
-<h3 id="diagram-{i + 1}">{esc(chart.title)}</h3>
+<h3 id="diagram-{i + 1}">{esc_dates(chart.title)}</h3>
 {highlight}<figure>
 <div class="plot" id="plot-{i + 1}" aria-hidden="true"></div>
 {still}
-<figcaption class="source">{esc(caption(chart, section.home))}</figcaption>
+<figcaption class="source">{esc_dates(caption(chart, section.home))}</figcaption>
 </figure>
 <script type="application/json" data-figure="plot-{i + 1}">{figure_json(chart)}</script>
 <ul class="footnotes">{notes}</ul>
@@ -124,23 +143,23 @@ def _presenter(section: Section) -> str:
 
 def meeting_body(section: Section, files: PageFiles) -> str:
     """The page's main content; the first part is the PDF's title page."""
-    highlights = "".join(f"<li>{esc(h)}</li>" for h in section.highlights)
+    highlights = "".join(f"<li>{esc_dates(h)}</li>" for h in section.highlights)
     said = (
         f'<ul class="highlights">{highlights}</ul>'
         if highlights
         else "<p>Inga höjdpunkter är skrivna för mötet.</p>"
     )
-    notes = f'<p class="note">{esc(section.notes)}</p>' if section.notes else ""
+    notes = f'<p class="note">{esc_dates(section.notes)}</p>' if section.notes else ""
     charts = "\n".join(
         chart_html(section, i, chart, files.pictures.get(i))
         for i, chart in enumerate(section.charts)
     )
     return f"""<div class="title-page">
-<h1>{esc(section.title)}, {esc(section.meeting_date)}</h1>
-<p class="lead">{esc(section.subtitle)}</p>
-<p>{esc(section.about)}</p>
+<h1>{esc_dates(f"{section.title}, {section.meeting_date}")}</h1>
+<p class="lead">{esc_dates(section.subtitle)}</p>
+<p>{esc_dates(section.about)}</p>
 {_presenter(section)}
-<p class="data-note">{esc(section.data_note)}</p>
+<p class="data-note">{esc_dates(section.data_note)}</p>
 </div>
 <section aria-labelledby="viktigast">
 <h2 id="viktigast">Det viktigaste</h2>
