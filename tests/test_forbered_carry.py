@@ -200,3 +200,8 @@ def test_the_preview_opens_the_meeting_page_in_the_same_tab_once_saved(
     # typed and not saved: the page would show the saved meeting and the typing would be lost
     next(t for t in at.text_input if t.label == "Plats").set_value("Östersund").run()
     assert preview(at).disabled
+    # back from the meeting page: the same meeting, not the latest
+    at.switch_page("src/stats/app/pages/mote.py").run()
+    at.switch_page("src/stats/app/pages/forbered.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox[0].value == SEPTEMBER

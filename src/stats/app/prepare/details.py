@@ -27,6 +27,9 @@ NEW = "Nytt möte"
 CHOICE = "prepare_meeting"
 # the meeting to show after a rerun (a new meeting just saved); the box cannot be set once drawn
 PICK = "prepare_pick"
+# the meeting shown last: Streamlit forgets the box's state when the analyst visits another
+# page (the preview), so coming back shows the same meeting, not the latest
+SHOWN = "prepare_shown"
 CARRY_KEY = "carry_"
 MOTE_PAGE = Path(__file__).parents[1] / "pages" / "mote.py"
 
@@ -34,9 +37,9 @@ MOTE_PAGE = Path(__file__).parents[1] / "pages" / "mote.py"
 def choose(meetings: list[Meeting], home: str) -> Meeting | None:
     """The meeting being edited; a new one is started from a date typed as YYYY-MM-DD."""
     dates = [m.date for m in meetings]
-    if st.session_state.get(PICK) in dates:
-        st.session_state[CHOICE] = st.session_state.pop(PICK)
+    restore_choice([NEW, *dates])
     picked = st.selectbox("Möte", [NEW, *dates], index=len(dates) if dates else 0, key=CHOICE)
+    st.session_state[SHOWN] = picked
     if picked != NEW:
         return next(m for m in meetings if m.date == picked)
     typed = st.text_input("Datum för det nya mötet (ÅÅÅÅ-MM-DD)", today().isoformat())
@@ -50,6 +53,16 @@ def choose(meetings: list[Meeting], home: str) -> Meeting | None:
         st.info(f"Mötet {day} finns redan: välj det i listan ovan.")
         return None
     return new_meeting(meetings, day, home)
+
+
+def restore_choice(options: list[str]) -> None:
+    """Before the box is drawn: the meeting just saved, else the one shown before a visit to
+    another page."""
+    picked = st.session_state.pop(PICK, None)
+    if picked not in options and CHOICE not in st.session_state:
+        picked = st.session_state.get(SHOWN)
+    if picked in options:
+        st.session_state[CHOICE] = picked
 
 
 def new_meeting(meetings: list[Meeting], day: str, home: str) -> Meeting:
@@ -81,8 +94,9 @@ def frozen_notice(meeting: Meeting) -> None:
     when, by = format_date(meeting.frozen.at), escape_markdown(meeting.frozen.by)
     st.warning(
         f"**Mötet är fryst {when}** (av {by}): mötessidan visar de siffror som låstes då. "
-        "Text, höjdpunkter och diagramordning som du sparar syns direkt, men nyare data syns "
-        "inte, och ett diagram över en serie som inte låstes blir tomt, förrän du fryser om. "
+        "Ändringar av text, höjdpunkter och diagramordning syns direkt när du sparar; nyare "
+        "data syns inte förrän du fryser om, och ett nytt diagram över en serie som inte "
+        "låstes blir tomt till dess. "
         "Att frysa om låser dagens data för hela mötet; den gamla frysningen sparas i "
         "mötesfilen men visas inte längre.",
         icon=":material/ac_unit:",
