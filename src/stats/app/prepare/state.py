@@ -1,4 +1,5 @@
-"""The meeting being edited, kept per session until it is saved: charts added, moved and
+"""The meeting being edited, kept per session until it is saved (and the question before an
+irreversible action, the message after a save): charts added, moved and
 removed, notes and claims live here between reruns; typed text lives in the widgets."""
 
 from __future__ import annotations
