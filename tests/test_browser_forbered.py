@@ -122,7 +122,9 @@ def test_the_analysts_path_with_screenshots(forbered: Page) -> None:
     click(page, "Lägg till anteckning", nth=1)
     page.get_by_text("2020-03: Pandemin").wait_for()
     click(page, "Spara")
-    page.get_by_text("Sparat (version 1).").wait_for()
+    toast = page.get_by_test_id("stToast")
+    toast.get_by_text("Sparat (version 1).").wait_for()
+    toast.wait_for(state="detached", timeout=15_000)  # out of the screenshots
     page.get_by_text("Höjdpunkt 2", exact=True).scroll_into_view_if_needed()
     page.screenshot(path=str(DOCS / "forbered-hojdpunkter.png"), full_page=False)
     page.get_by_text("2020-03: Pandemin").scroll_into_view_if_needed()

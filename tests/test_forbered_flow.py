@@ -98,7 +98,8 @@ def test_prepare_a_meeting_from_gallery_to_frozen(
     next(b for b in at.button if b.label == "Spara").click().run()
     assert not at.exception and at.success[0].value == "Sparat (version 1)."
     next(b for b in at.button if b.label == "Frys").click().run()
-    assert not at.exception and at.success[0].value == "Sparat (version 2)."
+    next(b for b in at.button if b.label == "Ja, frys").click().run()
+    assert not at.exception and at.success[0].value == "Fryst och sparat (version 2)."
 
     saved = load_meeting(meeting_path(meetings, DAY))
     assert saved.frozen is not None

@@ -11,7 +11,15 @@ import streamlit as st
 from stats.app.page import page
 from stats.app.prepare.changes import show_changes, show_minutes
 from stats.app.prepare.chart_list import edit_charts
-from stats.app.prepare.details import choose, edit_details, freeze_section, import_section, save
+from stats.app.prepare.details import (
+    choose,
+    edit_details,
+    freeze_section,
+    frozen_notice,
+    import_section,
+    preview_link,
+    save,
+)
 from stats.app.prepare.gallery_view import show_gallery
 from stats.app.prepare.highlight_form import edit_highlights
 from stats.app.prepare.signin import sign_out, signed_in
@@ -36,13 +44,14 @@ def render() -> None:
             return
         draft = draft_of(chosen)
         sync_widgets(draft)
+        frozen_notice(draft)
         # every typed text is read before any button may change the draft
         edited = edit_highlights(edit_details(draft), ctx)
         show_changes(edited, ctx)
         edit_charts(edited, ctx)
         show_gallery(edited, ctx)
         st.divider()
-        st.link_button("Förhandsgranska mötessidan", f"mote?datum={edited.date}")
+        preview_link(edited, chosen)
         if st.button("Spara", type="primary"):
             save(edited, who)
         freeze_section(edited, who, ctx.home)

@@ -19,7 +19,7 @@ from stats.app.prepare.drafting import (
     remove_note,
 )
 from stats.app.prepare.preview import preview
-from stats.app.prepare.state import keep_and_rerun
+from stats.app.prepare.state import ask, confirmed, keep_and_rerun
 from stats.meetings.model import Meeting, meeting_place
 from stats.present.spec import NOTE_MAX, ChartSpec
 from stats.regions import Home
@@ -80,16 +80,22 @@ def notes(meeting: Meeting, spec: ChartSpec, i: int) -> None:
 
 
 def chart_row(meeting: Meeting, i: int) -> None:
-    """Number, title and the buttons that move or remove the chart."""
+    """Number, title and the buttons that move the chart or remove it (after a question)."""
     spec = meeting.charts[i]
-    cols = st.columns([6, 1, 1, 1])
-    cols[0].markdown(f"**{i + 1}. {escape_markdown(chart_title(spec))}**")
-    if cols[1].button("↑", key=f"up{i}", disabled=i == 0, help="Flytta upp"):
+    title, buttons = st.columns([3, 2], vertical_alignment="center")
+    title.markdown(f"**{i + 1}. {escape_markdown(chart_title(spec))}**")
+    row = buttons.container(horizontal=True, horizontal_alignment="right")
+    # named in words for screen readers; the arrow is the icon
+    if row.button("Flytta upp", key=f"up{i}", disabled=i == 0, icon=":material/arrow_upward:"):
         keep_and_rerun(move_chart(meeting, i, -1))
     last = i == len(meeting.charts) - 1
-    if cols[2].button("↓", key=f"down{i}", disabled=last, help="Flytta ned"):
+    if row.button("Flytta ned", key=f"down{i}", disabled=last, icon=":material/arrow_downward:"):
         keep_and_rerun(move_chart(meeting, i, 1))
-    if cols[3].button("Ta bort", key=f"rm{i}"):
+    removal = f"rm_{meeting.date}_{i}"
+    if row.button("Ta bort", key=f"rm{i}", icon=":material/delete:"):
+        ask(removal)
+    question = f"Ta bort diagrammet ”{escape_markdown(chart_title(spec))}” ur mötet?"
+    if confirmed(removal, f"{question} Dess anteckningar tas också bort.", "Ja, ta bort"):
         keep_and_rerun(remove_chart(meeting, i))
 
 

@@ -151,3 +151,25 @@ def tie_claim(meeting: Meeting, index: int, claim: Claim | None) -> Meeting:
     highlights = list(meeting.highlights)
     highlights[index] = replace(highlights[index], claim=claim)
     return replace(meeting, highlights=tuple(highlights))
+
+
+def previous_meeting(meetings: list[Meeting], day: str) -> Meeting | None:
+    """The latest of `meetings` before `day` (e.g. 2024-06-17 for 2024-07-15), if any."""
+    return max((m for m in meetings if m.date < day), key=lambda m: m.date, default=None)
+
+
+def carried_over(previous: Meeting, day: str, region: str | None) -> Meeting:
+    """A new meeting on `day` that starts from `previous`: its title, kind, place, presenter,
+    role, publication and charts (with their notes). Not its highlights and notes (they speak
+    of last month's data), its times, its freezes or its revision."""
+    return Meeting(
+        date=day,
+        title=previous.title,
+        region=region,
+        kind=previous.kind,
+        place=previous.place,
+        presenter=previous.presenter,
+        presenter_role=previous.presenter_role,
+        publication=previous.publication,
+        charts=previous.charts,
+    )

@@ -1,4 +1,5 @@
-"""The meeting being edited, kept per session until it is saved: charts added, moved and
+"""The meeting being edited, kept per session until it is saved (and the question before an
+irreversible action, the message after a save): charts added, moved and
 removed, notes and claims live here between reruns; typed text lives in the widgets."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ NEW_KEY = "new_highlight_"
 NOTE_KEYS = ("note_at", "note_text")
 TIE_KEY = "tie_"
 FLASH = "prepare_flash"
+# the one irreversible action waiting for "Ja" or "Avbryt" (e.g. "rm_2024-06-17_3")
+CONFIRM = "prepare_confirm"
 
 
 def draft_of(meeting: Meeting) -> Meeting:
@@ -30,6 +33,14 @@ def draft_of(meeting: Meeting) -> Meeting:
 def keep(meeting: Meeting) -> None:
     """Remember `meeting` as the session's edited version; the next run shows its texts."""
     st.session_state.setdefault(DRAFTS, {})[meeting.date] = meeting
+    st.session_state[RESYNC] = True
+    # a question asked about a chart by its place may now be about another chart
+    st.session_state.pop(CONFIRM, None)
+
+
+def forget_draft(day: str) -> None:
+    """Drop the session's edits of meeting `day`: the next run starts it afresh."""
+    st.session_state.setdefault(DRAFTS, {}).pop(day, None)
     st.session_state[RESYNC] = True
 
 
@@ -65,7 +76,30 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
-    """The message `flash` left, once."""
+    """The message `flash` left, once: at the top and as a toast where the analyst is."""
     message = st.session_state.pop(FLASH, None)
     if message:
         st.success(message)
+        st.toast(message, icon=":material/check_circle:")
+
+
+def ask(what: str) -> None:
+    """Ask the analyst to confirm `what` (answered with `confirmed`)."""
+    st.session_state[CONFIRM] = what
+
+
+def confirmed(what: str, question: str, yes: str) -> bool:
+    """True when the analyst answers `yes` to `question` about `what` (asked with `ask`);
+    "Avbryt" forgets the question. Nothing is shown when `what` was not asked."""
+    if st.session_state.get(CONFIRM) != what:
+        return False
+    with st.container(border=True):
+        st.warning(question)
+        row = st.container(horizontal=True)
+        if row.button(yes, key=f"{what}_yes", type="primary"):
+            st.session_state.pop(CONFIRM, None)
+            return True
+        if row.button("Avbryt", key=f"{what}_no"):
+            st.session_state.pop(CONFIRM, None)
+            st.rerun()
+    return False
