@@ -150,6 +150,23 @@ def test_an_edited_suggestion_keeps_its_claim_and_is_still_checked(
     assert saved.claim == FEWER_BANKRUPTCIES
 
 
+def test_words_that_contradict_the_claim_show_motsags_while_editing(
+    snapshot_db: Path, meetings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim says "betydligt färre" (Regionfakta: 11 → 3 in 2021-04); words saying
+    "något fler" contradict it, and the analyst sees so before saving."""
+    with_bankruptcies(meetings)
+    at = signed_in(monkeypatch)
+    at.selectbox[0].set_value(SEPTEMBER).run()
+    click(at, "suggest0_0")
+    boxes = [t for t in at.text_area if t.key and t.key.startswith("hl_")]
+    boxes[-1].set_value("Konkurserna blev något fler i april.").run()
+    assert not at.exception
+    shown = captions(at)
+    assert "Motsägs" in shown and "något" in shown, shown
+    assert "✅ Stöds: Jämtlands län, 2021-04" not in shown
+
+
 def test_hostile_search_words_are_shown_as_text(
     snapshot_db: Path, meetings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -82,16 +82,26 @@ ARIA_SWEDISH = {
 }
 
 
+# buttons whose English text the CSS hides get their Swedish name for screen readers here
+# (generated content is not counted by every checker, axe-core included)
+NAMED = {f"{UPLOADER} [data-testid='stFileUploaderDropzone'] button": "Välj fil"}
+
+
 def aria_script() -> str:
-    """The script that swaps `ARIA_SWEDISH`'s English labels and placeholders for Swedish."""
+    """The script that swaps `ARIA_SWEDISH`'s English labels and placeholders for Swedish and
+    names the buttons in `NAMED`."""
     table = json.dumps(ARIA_SWEDISH, ensure_ascii=False).replace("<", "\\u003c")
+    named = json.dumps(NAMED, ensure_ascii=False).replace("<", "\\u003c")
     return (
         "<script>(function(){if(window.__svAria)return;window.__svAria=true;"
         f"const T={table};const A=['aria-label','title','placeholder'];"
         "const fix=e=>{if(!e.getAttribute)return;for(const a of A){const v=e.getAttribute(a);"
         "if(v&&Object.hasOwn(T,v))e.setAttribute(a,T[v]);}};"
+        f"const N={named};"
         "const sweep=r=>{fix(r);if(r.querySelectorAll)"
-        "r.querySelectorAll('[aria-label],[title],[placeholder]').forEach(fix);};"
+        "r.querySelectorAll('[aria-label],[title],[placeholder]').forEach(fix);"
+        "for(const [q,n] of Object.entries(N))document.querySelectorAll(q)"
+        ".forEach(b=>{if(b.getAttribute('aria-label')!==n)b.setAttribute('aria-label',n);});};"
         "sweep(document.body);new MutationObserver(ms=>ms.forEach(m=>m.type==='attributes'?"
         "fix(m.target):m.addedNodes.forEach(n=>n.nodeType===1&&sweep(n))))"
         ".observe(document.body,{subtree:true,childList:true,attributes:true,attributeFilter:A});"

@@ -20,6 +20,7 @@ from stats.config import load_settings, today
 from stats.fmt import format_date, format_number
 from stats.ingest.imports import import_content
 from stats.meetings.files import MeetingNotFound, meeting_id, meetings_dir, save_meeting
+from stats.meetings.frozen_words import frozen_label
 from stats.meetings.model import Meeting, SaveConflict, freeze
 from stats.text import escape_markdown
 
@@ -192,10 +193,10 @@ def freeze_section(meeting: Meeting, who: str, home: str) -> None:
     question = f"{FREEZE_TEXT} Frys mötet {meeting.date}?"
     label = "Frys"
     if meeting.frozen:
-        st.info(f"Redan fryst: {meeting.frozen.label()}.")
+        st.info(f"Redan fryst: {frozen_label(meeting)}.")
         label = "Frys om med dagens data"
         question = (
-            f"{FREEZE_TEXT} Den gamla frysningen ({meeting.frozen.label()}) sparas i "
+            f"{FREEZE_TEXT} Den gamla frysningen ({frozen_label(meeting)}) sparas i "
             f"mötesfilen, men mötessidan visar därefter dagens data. Frys om mötet {meeting.date}?"
         )
     what = f"freeze_{meeting.date}"

@@ -35,10 +35,13 @@ PROVISIONAL = "oförändrat"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def load_check(db_path: str, signature: tuple[int, int], claim: Claim, home: Home) -> ClaimCheck:
-    """A claim checked against the latest releases of one database version."""
+def load_check(
+    db_path: str, signature: tuple[int, int], claim: Claim, home: Home, text: str | None = None
+) -> ClaimCheck:
+    """A claim checked against the latest releases of one database version, and the
+    highlight's own words against the claim's wording (`text`)."""
     with latest_scope(db_path, signature) as scope:
-        return check_claim(scope, claim, home)
+        return check_claim(scope, claim, home, text=text)
 
 
 def show_check(check: ClaimCheck, verdict: bool = True) -> None:
@@ -141,7 +144,8 @@ def tie_form(meeting: Meeting, i: int, db: Db, home: Home) -> None:
         return
     chosen = st.session_state.get(f"tie_{meeting.date}_{i}_expected") is not None
     chosen = chosen or claim.comparison == "range"
-    show_check(load_check(*db, claim, home), verdict=chosen)
+    text = meeting.highlights[i].text
+    show_check(load_check(*db, claim, home, text), verdict=chosen)
     if st.button("Koppla höjdpunkten", key=f"tie_{meeting.date}_{i}_go", disabled=not chosen):
         keep_and_rerun(tie_claim(meeting, i, claim))
 
@@ -151,7 +155,7 @@ def highlight_tools(meeting: Meeting, i: int, ctx: PageContext) -> None:
     h = meeting.highlights[i]
     home = meeting_place(meeting, ctx.home, current=True)
     if h.claim is not None and ctx.db is not None:
-        show_check(load_check(*ctx.db, h.claim, home))
+        show_check(load_check(*ctx.db, h.claim, home, h.text))
     cols = st.columns([3, 1])
     label = "Ändra kopplingen till data" if h.claim else "Koppla till data"
     with cols[0].expander(label):
