@@ -199,3 +199,23 @@ def test_export_of_a_frozen_meeting_uses_the_frozen_numbers(
     assert march_jamtland(out) == 11.0
     assert march_jamtland(tmp_path / "nu") == 12.0
     assert (out / "2024-06-17_foretagskonkurser-per-manad_jamtland.csv").exists()
+
+
+def test_another_regions_meeting_link_says_whose_dialog_has_none(
+    snapshot_db: Path, meetings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dalarna's deployment has no meetings: Jämtland's link is refused without pointing to a
+    list below that does not exist."""
+    from dataclasses import replace
+
+    from stats.meetings.files import list_meetings, save_meeting
+
+    for meeting in list_meetings(meetings):  # the 2024 files, as data/meetings has them: 23's
+        save_meeting(meetings, replace(meeting, region="23"), meeting.revision, by="Emma")
+    monkeypatch.setenv("STATS_DB", str(snapshot_db))
+    monkeypatch.setenv("STATS_HOME_REGION", "20")
+    for name, value in (("tom", None), ("jamtlands", "2024-06-17")):
+        at = page("mote.py", **({} if value is None else {"datum": value}))
+        assert not at.exception, name
+        assert [i.value for i in at.info] == ["Inga möten är inlagda för dialogen i Dalarnas län."]
+        assert not [e for e in at.error if "nedan" in e.value]

@@ -7,6 +7,7 @@ import streamlit as st
 from stats.analysis.highlights import HighlightCheck, check_highlights
 from stats.app.charts import show_prepared
 from stats.app.db import Db, reading
+from stats.app.declared import home_name, no_data
 from stats.app.meeting_common import STATUS_ICON, load_pinned_chart, meeting_line
 from stats.app.meeting_export import show_downloads, show_publish, staff_signed_in
 from stats.app.page import page, set_title
@@ -14,7 +15,7 @@ from stats.meetings.files import MeetingNotFound, find_meeting, list_meetings, m
 from stats.meetings.frozen_words import frozen_label, presented_prefix, since_frozen
 from stats.meetings.markers import meeting_markers
 from stats.meetings.model import Change, Meeting, changes_since, meeting_place, pinned_releases
-from stats.regions import Home
+from stats.regions import Home, home_code
 from stats.text import escape_markdown
 
 PARAM = "datum"
@@ -28,16 +29,16 @@ def choose_meeting(home: str) -> Meeting | None:
     """
     directory = meetings_dir()
     wanted = st.query_params.get(PARAM)
+    meetings = list_meetings(directory, home)
     if wanted:
         try:
             return find_meeting(directory, wanted, home)
         except MeetingNotFound as exc:
             # the message holds a checked date at most, never the raw value
-            st.error(f"{exc} Välj ett av mötena nedan.")
+            st.error(f"{exc} Välj ett av mötena nedan." if meetings else str(exc))
             del st.query_params[PARAM]
-    meetings = list_meetings(directory, home)
     if not meetings:
-        st.info("Inga möten är inlagda.")
+        st.info(f"Inga möten är inlagda för dialogen i {home_name(home)}.")
         return None
     dates = [m.date for m in meetings]
     picked = st.selectbox("Möte", dates, index=len(dates) - 1)
@@ -135,7 +136,7 @@ def show_charts(
         title = escape_markdown(prepared.chart.title)
         st.markdown(f"### {title}")
         if prepared.chart.frame.empty:
-            st.info(f"{title}: Ingen data ännu — kör `stats refresh`")
+            st.info(f"{title}: {no_data(home_code(place))}")
             continue
         show_prepared(prepared, table_key=f"tabell-{number}")
 
