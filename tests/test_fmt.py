@@ -15,6 +15,7 @@ from stats.fmt import (
     format_percent,
     format_period,
     keep_dates_whole,
+    period_in_words,
 )
 
 NBSP = "\u00a0"
@@ -130,3 +131,12 @@ def test_format_number_rounds_half_away_from_zero(
 
 def test_format_percent_rounds_half_up() -> None:
     assert format_percent(4.25, 1) == f"4,3{NBSP}%"
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [("2024M01", "januari 2024"), ("2023M12", "december 2023"), ("2021M05", "maj 2021"),
+     ("2040", "2040")],
+)  # fmt: skip
+def test_periods_in_running_text_are_said_as_words(period: str, said: str) -> None:
+    assert period_in_words(period) == said

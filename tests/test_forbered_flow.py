@@ -72,8 +72,8 @@ def test_prepare_a_meeting_from_gallery_to_frozen(
     at.text_area(key=f"new_highlight_{DAY}").set_value(MY_WORDS)
     next(b for b in at.button if b.label == "Lägg till höjdpunkt").click().run()
     assert [t.value for t in at.text_area if t.key and t.key.startswith("hl_")] == [
-        "Företagskonkurser (Regionfakta) per månad, Jämtlands län: 3 i 2021-04, betydligt färre "
-        "än föregående månad (11 i 2021-03, −72,7\u00a0%).",
+        "Företagskonkurser (Regionfakta) per månad, Jämtlands län: 3 i april 2021, betydligt färre "
+        "än föregående månad (11 i mars 2021, −72,7\u00a0%).",
         MY_WORDS,
     ]
     at.selectbox(key=f"{TIE}chart").set_value(1).run()

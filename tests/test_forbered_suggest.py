@@ -60,8 +60,8 @@ def test_a_suggestion_is_added_with_its_claim_and_saved(
     # the chart's preview and its suggestion, with the numbers from Regionfakta (11 → 3)
     assert at.get("plotly_chart")
     sentence = (
-        "Företagskonkurser, Jämtlands län: 3 i 2021-04, betydligt färre än föregående månad "
-        "(11 i 2021-03, −72,7\u00a0%)."
+        "Företagskonkurser, Jämtlands län: 3 i april 2021, betydligt färre än föregående månad "
+        "(11 i mars 2021, −72,7\u00a0%)."
     )
     assert any(m.value == escape_markdown(sentence) for m in at.markdown)
     at.button(key="suggest0_0").click().run()

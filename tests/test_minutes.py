@@ -110,11 +110,11 @@ def test_stats_suggest_prints_one_line_per_chart_and_comparison(
     # SCB AM0210 (BAS): Jämtland 3,6 % in 2024-01, 3,5 % in 2023-12, 3,4 % in 2023-01
     assert unemployment[:2] == [
         "Arbetslöshet 20–64 år · föregående månad: Arbetslöshet 20–64 år, Jämtlands län: "
-        "3,6\u00a0% i 2024-01, något högre än föregående månad (3,5\u00a0% i 2023-12, "
+        "3,6\u00a0% i januari 2024, något högre än föregående månad (3,5\u00a0% i december 2023, "
         "+0,1 procentenheter).",
         "Arbetslöshet 20–64 år · samma månad året innan: Arbetslöshet 20–64 år, Jämtlands län: "
-        "3,6\u00a0% i 2024-01, något högre än samma månad året innan (3,4\u00a0% i 2023-01, "
-        "+0,2 procentenheter).",
+        "3,6\u00a0% i januari 2024, något högre än samma månad året innan "
+        "(3,4\u00a0% i januari 2023, +0,2 procentenheter).",
     ]
     assert len(unemployment) == 4
     # Regionfakta: 3 bankruptcies in 2021-04 against 11 in 2021-03, over the same population

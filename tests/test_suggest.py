@@ -58,8 +58,8 @@ def test_bankruptcies_suggest_the_month_before_with_hand_computed_numbers(
 ) -> None:
     (only,) = suggest_chart(scope, KONKURSER, "23")
     assert only.text == (
-        "Företagskonkurser, Jämtlands län: 3 i 2021-04, betydligt färre än föregående månad "
-        "(11 i 2021-03, −72,7\u00a0%)."
+        "Företagskonkurser, Jämtlands län: 3 i april 2021, betydligt färre än föregående månad "
+        "(11 i mars 2021, −72,7\u00a0%)."
     )
     assert only.claim == FEWER_BANKRUPTCIES
 
@@ -70,13 +70,14 @@ def test_unemployment_suggests_all_four_comparisons_in_procentenheter(
     texts = [s.text for s in suggest_chart(scope, ARBETSLOSHET, "23")]
     head = "Arbetslöshet 20–64 år, Jämtlands län: "
     assert texts == [
-        head + "3,6\u00a0% i 2024-01, något högre än föregående månad "
-        "(3,5\u00a0% i 2023-12, +0,1 procentenheter).",
-        head + "3,6\u00a0% i 2024-01, något högre än samma månad året innan "
-        "(3,4\u00a0% i 2023-01, +0,2 procentenheter).",
-        head + "i genomsnitt 3,3\u00a0% under 2023-02–2024-01, något lägre än tolv månader "
-        "tidigare (3,5\u00a0% under 2022-02–2023-01, −0,2 procentenheter).",
-        head + "3,6\u00a0% i 2024-01, plats 19 av 21 län (1 = högst).",
+        head + "3,6\u00a0% i januari 2024, något högre än föregående månad "
+        "(3,5\u00a0% i december 2023, +0,1 procentenheter).",
+        head + "3,6\u00a0% i januari 2024, något högre än samma månad året innan "
+        "(3,4\u00a0% i januari 2023, +0,2 procentenheter).",
+        head + "i genomsnitt 3,3\u00a0% under februari 2023–januari 2024, något lägre än "
+        "tolv månader tidigare (3,5\u00a0% under februari 2022–januari 2023, "
+        "−0,2 procentenheter).",
+        head + "3,6\u00a0% i januari 2024, plats 19 av 21 län (1 = högst).",
     ]
 
 

@@ -91,6 +91,21 @@ def format_period(period: str) -> str:
     return period
 
 
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")  # fmt: skip
+
+
+def period_in_words(period: str) -> str:
+    """A period for running text, as said aloud: "2024M01" → "januari 2024"; years unchanged.
+
+    Tables and axes keep `format_period`'s "2024-01"; highlights and minutes read as speech.
+    """
+    match = _MONTH.match(period)
+    if match:
+        return f"{MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+    return period
+
+
 def format_date(value: datetime | date | str) -> str:
     """ISO date such as "2026-06-15" of a datetime, date or ISO string (aware: Swedish time)."""
     if isinstance(value, str):

@@ -26,7 +26,7 @@ import pandas as pd
 from stats.analysis.highlights import COMPARISON_LABELS
 from stats.analysis.indicators import load_indicators, run_indicator
 from stats.analysis.wording import COUNT_UNITS, COUNTS, LEVELS, UNCHANGED, change_words, in_points
-from stats.fmt import format_number, format_percent, format_period
+from stats.fmt import format_number, format_percent, period_in_words
 from stats.meetings.model import Claim, Comparison, Highlight, Meeting
 from stats.periods import is_month, shift_month_or_none
 from stats.present.spec import ChartSpec
@@ -119,8 +119,8 @@ def _versus(s: _Series, comparison: Comparison) -> Suggestion | None:
         return None
     word, change = worded
     text = (
-        f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
-        f"{_phrase(word, label)} ({_num(then, s.unit)} i {format_period(before)}, {change})."
+        f"{s.title}, {s.region}: {_num(now, s.unit)} i {period_in_words(s.latest)}, "
+        f"{_phrase(word, label)} ({_num(then, s.unit)} i {period_in_words(before)}, {change})."
     )
     return Suggestion(text, s.claim(comparison, word), LABELS[comparison])
 
@@ -141,7 +141,7 @@ def _trend(s: _Series) -> Suggestion | None:
     word, change = worded
     how = "sammanlagt" if counts else "i genomsnitt"
     span, span_before = (
-        f"{format_period(str(part.index[-1]))}–{format_period(str(part.index[0]))}"
+        f"{period_in_words(str(part.index[-1]))}–{period_in_words(str(part.index[0]))}"
         for part in (recent, earlier)
     )
     text = (
@@ -166,7 +166,7 @@ def _rank(s: _Series) -> Suggestion | None:
     now = float(row["value"])
     shown = round(now, 0 if now.is_integer() else 1)
     text = (
-        f"{s.title}, {s.region}: {_num(now, s.unit)} i {format_period(s.latest)}, "
+        f"{s.title}, {s.region}: {_num(now, s.unit)} i {period_in_words(s.latest)}, "
         f"plats {int(row['rank'])} av {int(row['n_lan'])} län (1 = högst)."
     )
     return Suggestion(text, s.claim("range", None, shown), "rang bland länen")
@@ -271,7 +271,7 @@ def _definition_range(frame: pd.DataFrame, spec: ChartSpec, home: Home) -> list[
         f"{_num(float(r['value']), ind.unit)} med {r['set_name']}" for _, r in rows.iterrows()
     )
     text = (
-        f"{spec.title or ind.title}, {region}: {shown} i {format_period(period)} "
+        f"{spec.title or ind.title}, {region}: {shown} i {period_in_words(period)} "
         f"beroende på definition ({names})."
     )
     claim = Claim(
