@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from stats.app.prepare.drafting import carried_over, previous_meeting
 from stats.config import ROOT
+from stats.fmt import format_date
 from stats.meetings.files import load_meeting, meeting_path
 from stats.meetings.model import Frozen, Highlight, Meeting
 from stats.present.spec import ChartNote, ChartSpec
@@ -168,7 +169,9 @@ def test_freezing_is_asked_first_and_a_frozen_meeting_says_so(
     assert load_meeting(meeting_path(meetings, SEPTEMBER)).frozen is not None
     assert [t.value for t in at.toast] == ["Fryst och sparat (version 3)."]
     # the notice stands at the top, before the form
-    assert "Mötet är fryst 2026-" in at.warning[0].value
+    frozen_at = load_meeting(meeting_path(meetings, SEPTEMBER)).frozen
+    assert frozen_at is not None  # stamped by the real clock: the notice names its date
+    assert f"Mötet är fryst {format_date(frozen_at.at)}" in at.warning[0].value
     assert "fryser om" in at.warning[0].value
     click(at, "Frys om med dagens data")
     assert any("Den gamla frysningen" in w.value for w in at.warning)
